@@ -1,0 +1,20 @@
+"""URL configuration: portal pages, accounts, admin, API."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+# The admin login goes through allauth, so staff get the same rate limits and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "CONNECT Support"
+admin.site.site_title = "CONNECT Support"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

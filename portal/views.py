@@ -1,0 +1,23 @@
+"""Portal pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the signed-in user's start page."""
+    return render(request, "portal/home.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer a load balancer's probe: the process runs and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
