@@ -18,7 +18,7 @@ app.autodiscover_tasks()
 MAX_COUNTDOWN = 3000
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:  # noqa: ANN001 - a Celery task
+def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Send a task once the current transaction commits (at once outside one)."""
     from django.db import transaction
 

@@ -18,7 +18,9 @@ class EnvError(ValueError):
     """A setting read from the environment has a value that cannot be used."""
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] = os.environ) -> str:
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] = os.environ
+) -> str:
     """Return the variable as a string, or the default; raise when both are missing."""
     value = environ.get(name, default)
     if value is None:
@@ -50,7 +52,9 @@ def env_int(name: str, default: int, *, environ: Mapping[str, str] = os.environ)
         raise EnvError(f"{name}={raw!r} is not an integer") from None
 
 
-def env_list(name: str, default: list[str], *, environ: Mapping[str, str] = os.environ) -> list[str]:
+def env_list(
+    name: str, default: list[str], *, environ: Mapping[str, str] = os.environ
+) -> list[str]:
     """Return a comma-separated variable as a list of non-empty stripped items."""
     raw = environ.get(name)
     if raw is None:
@@ -120,7 +124,9 @@ def env_email(name: str, default: str, *, environ: Mapping[str, str] = os.enviro
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "memory":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    raise EnvError(f"{name}={raw!r} is not an smtp://, smtps://, file://, console:// or memory:// URL")
+    raise EnvError(
+        f"{name}={raw!r} is not an smtp://, smtps://, file://, console:// or memory:// URL"
+    )
 
 
 def env_cache(name: str, default: str, *, environ: Mapping[str, str] = os.environ) -> dict:

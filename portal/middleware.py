@@ -6,7 +6,6 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -62,6 +61,4 @@ class StaffMFARequiredMiddleware:
         user = request.user
         if not (user.is_authenticated and user.is_staff):
             return False
-        return not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -39,9 +39,7 @@ def make_user(db, password: str):
     from contracts.models import User
 
     def _make(email: str, *, staff: bool = False, **extra) -> User:
-        return User.objects.create_user(
-            email=email, password=password, is_staff=staff, **extra
-        )
+        return User.objects.create_user(email=email, password=password, is_staff=staff, **extra)
 
     return _make
 

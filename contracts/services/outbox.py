@@ -29,7 +29,7 @@ def outbox_enqueue(
     language: str,
     idempotency_key: str,
     context: dict | None = None,
-    recipient=None,  # noqa: ANN001 - a User or None
+    recipient=None,
     headers: dict | None = None,
 ) -> OutboxMessage:
     """Write one email to the outbox and deliver it after the transaction commits.

@@ -16,7 +16,7 @@ from contracts.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 class Command(BaseCommand):
     help = "Serve the portal on 127.0.0.1:8000 with a Celery worker and beat; Ctrl-C stops all."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args, addr: str, **options) -> None:
@@ -25,9 +25,19 @@ class Command(BaseCommand):
             subprocess.Popen([python, "manage.py", "runserver", addr, "--noreload"]),
             subprocess.Popen(
                 [
-                    python, "-m", "celery", "-A", "portal", "worker", "--beat",
-                    "--concurrency", "1", "--loglevel", "INFO",
-                    "--schedule", str(settings.VAR_DIR / "celerybeat-schedule"),
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "portal",
+                    "worker",
+                    "--beat",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "INFO",
+                    "--schedule",
+                    str(settings.VAR_DIR / "celerybeat-schedule"),
                 ]
             ),
         ]
@@ -55,8 +65,10 @@ class Command(BaseCommand):
         out(f"  staff admin: http://{addr}/admin/")
         out(f"  password for every login: {DEMO_PASSWORD}")
         for login in DEMO_LOGINS:
-            role = "superuser" if login.superuser else (
-                login.staff_role.label_en if login.staff_role else "portal admin"
+            role = (
+                "superuser"
+                if login.superuser
+                else (login.staff_role.label_en if login.staff_role else "portal admin")
             )
             out(f"    {login.email:<24} {role}")
         out(f"  staff TOTP secret (add to an authenticator app): {DEMO_TOTP_SECRET}")

@@ -26,28 +26,34 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "to_email", "template", "language", "state", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "to_email",
+        "template",
+        "language",
+        "state",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["state", "template", "language"]
     search_fields = ["to_email", "idempotency_key", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry_selected"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
     @admin.action(description=_("Retry delivery of the selected failed emails"))
-    def retry_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def retry_selected(self, request, queryset) -> None:
         count = outbox_retry(message_ids=list(queryset.values_list("id", flat=True)))
         self.message_user(
             request,
