@@ -6,8 +6,10 @@ start-up with one line naming the variable (see ``portal.env``).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import (
@@ -26,8 +28,11 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-if DEBUG:
-    SECRET_KEY = env_str("SECRET_KEY", "insecure-dev-key-only-for-debug-and-demo")
+# The test run needs no secret and no shared services unless the environment
+# names them (CI does: PostgreSQL, Redis).
+TESTING = "pytest" in sys.modules
+if DEBUG or TESTING:
+    SECRET_KEY = env_str("SECRET_KEY", "insecure-key-only-for-debug-demo-and-tests")
 else:
     SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
@@ -97,7 +102,9 @@ AUTH_USER_MODEL = "contracts.User"
 
 # allauth's rate limits and the TOTP replay guard need a cache shared by every
 # process, so the default is a file cache, not per-process memory.
-CACHES = {"default": env_cache("CACHE_URL", f"file://{VAR_DIR / 'cache'}")}
+CACHES = {
+    "default": env_cache("CACHE_URL", "locmem://" if TESTING else f"file://{VAR_DIR / 'cache'}")
+}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -167,7 +174,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Email: every message is written to the outbox table first (contracts.OutboxMessage);
 # the transport below is what the Celery delivery task hands it to.
-_email = env_email("EMAIL_URL", f"file://{VAR_DIR / 'mail'}")
+_email = env_email("EMAIL_URL", "memory://" if TESTING else f"file://{VAR_DIR / 'mail'}")
 EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
 globals().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CONNECT Support <support@connect.example>")
@@ -224,7 +231,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Security: strict by default, loosened only for local HTTP in DEBUG.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -248,4 +255,5 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "contracts.tasks.outbox_flush", "schedule": 60.0},
+    "contracts-daily": {"task": "contracts.tasks.contracts_daily", "schedule": crontab(hour=6, minute=0)},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, tzinfo
@@ -30,7 +31,9 @@ def parse_timezone(value: str | tzinfo) -> tzinfo:
     if isinstance(value, tzinfo):
         return value
     if not isinstance(value, str) or not value:
-        raise BusinessTimeError(f"time zone must be an IANA name such as 'Europe/Paris', not {value!r}")
+        raise BusinessTimeError(
+            f"time zone must be an IANA name such as 'Europe/Paris', not {value!r}"
+        )
     try:
         return ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -44,7 +47,7 @@ def parse_hhmm(value: Any, *, what: str) -> int:
         raise BusinessTimeError(f'{what} must be an "HH:MM" time, not {value!r}')
     minutes = int(match[1]) * 60 + int(match[2])
     if minutes > 24 * 60:
-        raise BusinessTimeError(f'{what} {value!r} is past 24:00')
+        raise BusinessTimeError(f"{what} {value!r} is past 24:00")
     return minutes
 
 
@@ -56,7 +59,9 @@ def format_hhmm(minutes: int) -> str:
 def parse_weekday(value: Any) -> int:
     """Return a weekday number 0 (Monday) .. 6 (Sunday), or raise."""
     if isinstance(value, bool) or not isinstance(value, Integral) or not 0 <= value <= 6:
-        raise BusinessTimeError(f"weekday must be an int from 0 (Monday) to 6 (Sunday), not {value!r}")
+        raise BusinessTimeError(
+            f"weekday must be an int from 0 (Monday) to 6 (Sunday), not {value!r}"
+        )
     return int(value)
 
 
@@ -74,7 +79,7 @@ def _parse_day(weekday: int, pairs: Iterable[Any]) -> tuple[tuple[int, int], ...
             )
         parsed.append((opens, closes))
     parsed.sort()
-    for (_, prev_close), (opens, _) in zip(parsed, parsed[1:], strict=False):
+    for (_, prev_close), (opens, _) in itertools.pairwise(parsed):
         if opens < prev_close:
             raise BusinessTimeError(
                 f"{DAY_NAMES[weekday]} windows overlap: one closes at {format_hhmm(prev_close)}"

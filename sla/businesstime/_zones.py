@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
@@ -28,7 +29,7 @@ def transitions(tz: tzinfo, year: int) -> tuple[tuple[int, int], ...]:
     points = [*range(first - 1, last, _SAMPLE), last]
     found: list[tuple[int, int]] = []
     before = offset_at(tz, points[0])
-    for lo, hi in zip(points, points[1:], strict=False):
+    for lo, hi in itertools.pairwise(points):
         after = offset_at(tz, hi)
         if after == before:
             continue
@@ -46,7 +47,9 @@ def transitions(tz: tzinfo, year: int) -> tuple[tuple[int, int], ...]:
 def _segments(tz: tzinfo, lo: int, hi: int) -> list[tuple[int, int, int]]:
     """Split [lo, hi) into (start, end, offset) runs of constant UTC offset."""
     changes: list[tuple[int, int]] = []
-    for year in range(datetime.fromtimestamp(lo, UTC).year, datetime.fromtimestamp(hi, UTC).year + 1):
+    for year in range(
+        datetime.fromtimestamp(lo, UTC).year, datetime.fromtimestamp(hi, UTC).year + 1
+    ):
         table = transitions(tz, year)
         if not table:
             continue

@@ -39,10 +39,10 @@ Week = tuple[int, int, int]
 class DayExplanation:
     """One local day of an explanation: what counted, or why nothing could."""
 
-    date: date
-    minutes: int
-    closed_reason: str | None
-    windows: tuple[tuple[datetime, datetime], ...]
+    date: date  # the calendar's local date
+    minutes: int  # whole support minutes counted that day within [start, end)
+    closed_reason: str | None  # "weekend", "holiday: <name>", "closure: <reason>"; None if open
+    windows: tuple[tuple[datetime, datetime], ...]  # counted (start, end) spans, in UTC
 
 
 @lru_cache(maxsize=256)
@@ -76,8 +76,10 @@ def _check_minutes(minutes: Any) -> int:
 class SupportCalendar:
     """Opening windows in a time zone, minus holidays and closures (SLP-6).
 
-    Open time is the half-open local interval [opens, closes) of each window on open days. All
-    instants are returned in the calendar's time zone. Work is proportional to days spanned.
+    Open time is the half-open local interval [opens, closes) of each window on open days.
+    Instants come back in UTC: inside a fall-back hour, `==` between a local and a UTC datetime
+    is always False (PEP 495), so UTC keeps results comparable; show them with
+    `.astimezone(calendar.tz)`. Work grows with the days spanned, never with the minutes.
     """
 
     def __init__(
@@ -92,18 +94,18 @@ class SupportCalendar:
         closures: Iterable[tuple[date, str]] | Mapping[date, str] = (),
     ) -> None:
         self.tz = parse_timezone(timezone)
-        self.holidays = holidays
         self._windows: Windows = parse_windows(
             opens=opens, closes=closes, weekdays=weekdays, windows=windows
         )
         self._holiday_source = parse_holiday_code(holidays)
+        self.holidays = (
+            "-".join(filter(None, self._holiday_source)) if self._holiday_source else None
+        )
         self._closures = dict(parse_closures(closures))
         self._key = (self.tz, self._windows, self._holiday_source, tuple(self._closures.items()))
         self._days, self._weeks = _shared_caches(self._key)
         # Any offset of the zone works as a guess: lookups start a day early to absorb the error.
         self._guess = offset_at(self.tz, int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()))
-
-    # Definition -----------------------------------------------------------------------------
 
     @property
     def windows(self) -> dict[int, tuple[tuple[str, str], ...]]:
@@ -147,8 +149,6 @@ class SupportCalendar:
 
     def __hash__(self) -> int:
         return hash(self._key)
-
-    # Cached day data --------------------------------------------------------------------------
 
     def closed_reason(self, day: date) -> str | None:
         """Return why local date `day` is closed all day, or None when it has opening hours."""
@@ -197,7 +197,11 @@ class SupportCalendar:
         return info
 
     def _locate(self, ts: int) -> tuple[int, tuple[tuple[int, int], ...], int]:
-        """Return (day, its intervals, index) of the first interval ending after `ts`."""
+        """Return (day, its intervals, index) of the first interval ending after `ts`.
+
+        Walking day by day relies on local dates never running backwards in real time, true of
+        every zone whose clocks change away from midnight (all the zones SLP-6 sites use).
+        """
         days = self._days
         k = (ts + self._guess) // 86400 - 1
         while True:
@@ -210,12 +214,11 @@ class SupportCalendar:
             i += 1
         return k, spans, i
 
-    def _instant(self, ts: int, microsecond: int = 0) -> datetime:
-        """Return epoch second `ts` (plus microseconds) as a datetime in the calendar's zone."""
-        instant = datetime.fromtimestamp(ts, self.tz)
+    @staticmethod
+    def _instant(ts: int, microsecond: int = 0) -> datetime:
+        """Return epoch second `ts` (plus microseconds) as a UTC datetime."""
+        instant = datetime.fromtimestamp(ts, UTC)
         return instant.replace(microsecond=microsecond) if microsecond else instant
-
-    # Public maths -----------------------------------------------------------------------------
 
     def is_open(self, instant: datetime) -> bool:
         """Return True when `instant` lies inside open time."""
@@ -225,10 +228,10 @@ class SupportCalendar:
 
     def next_open(self, instant: datetime) -> datetime:
         """Return `instant` when open, else the next opening."""
-        ts, microsecond = _split(instant, name="instant")
+        ts, _ = _split(instant, name="instant")
         _, spans, i = self._locate(ts)
         if spans[i][0] <= ts:
-            return instant.astimezone(self.tz)
+            return instant.astimezone(UTC)
         return self._instant(spans[i][0])
 
     def add(self, start: datetime, minutes: int) -> datetime:
