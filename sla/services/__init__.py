@@ -1,0 +1,1 @@
+"""Services of the sla app: calendars and policy versions."""
