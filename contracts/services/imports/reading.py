@@ -1,0 +1,179 @@
+"""Read a contracts CSV: decode it, check the header, cut it into numbered rows."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+# The columns of the file, in the order the sample and the README give them.
+COLUMNS: tuple[str, ...] = (
+    "organisation_name",
+    "organisation_kind",
+    "organisation_country",
+    "organisation_language",
+    "partner_name",
+    "site_code",
+    "site_name",
+    "site_country",
+    "site_time_zone",
+    "site_address",
+    "contract_reference",
+    "contract_holder",
+    "contract_start",
+    "contract_end",
+    "contact_email",
+    "contact_language",
+)
+
+FileInput = str | os.PathLike | bytes | IO[str] | IO[bytes]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of the file: where (file line, column name) and what, in plain words."""
+
+    line: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        if not self.column:
+            return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+        return _("line %(line)d, column %(column)s: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file as read: its name, the checksum of its bytes and its text (if it decoded)."""
+
+    name: str
+    sha256: str
+    text: str | None
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data row: the file line it starts on and its stripped values by column."""
+
+    line: int
+    values: dict[str, str]
+
+
+def source_read(file: FileInput, *, file_name: str | None = None) -> tuple[Source, list[RowError]]:
+    """Read a path, bytes or stream into text, refusing anything but UTF-8."""
+    if isinstance(file, str | os.PathLike):
+        name = Path(file).name
+        data: str | bytes = Path(file).read_bytes()
+    elif isinstance(file, bytes):
+        name, data = "", file
+    else:
+        name = Path(getattr(file, "name", "") or "").name
+        try:
+            data = file.read()
+        except UnicodeDecodeError:
+            return Source(file_name or name, "", None), [_not_utf8(None, None)]
+    name = file_name if file_name is not None else name
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    sha256 = hashlib.sha256(raw).hexdigest()
+    if isinstance(data, str):
+        return Source(name, sha256, data.removeprefix("\ufeff")), []
+    try:
+        # utf-8-sig drops the byte-order mark spreadsheet programs put first.
+        return Source(name, sha256, data.decode("utf-8-sig")), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Source(name, sha256, None), [_not_utf8(line, data[exc.start])]
+
+
+def _not_utf8(line: int | None, byte: int | None) -> RowError:
+    if byte is None:
+        message = _("the file is not UTF-8 text; save it as “CSV UTF-8” and try again")
+    else:
+        message = _(
+            "byte 0x%(byte)02x is not UTF-8 text; save the file as “CSV UTF-8” and try again"
+        ) % {"byte": byte}
+    return RowError(line, "", message)
+
+
+def rows_read(text: str) -> tuple[list[RawRow], list[RowError]]:
+    """Cut the text into rows keyed by column; a bad header stops before any row."""
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        return [], [RowError(1, "", _("the file is empty; its first line must name the columns"))]
+    # Spreadsheets set to French or German save with semicolons; accept either.
+    delimiter = ";" if ";" in lines[0] and "," not in lines[0] else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip() for name in next(reader)]
+    errors = _header_errors(header)
+    if errors:
+        return [], errors
+    rows: list[RawRow] = []
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                errors.append(_width_error(start, len(cells), len(header)))
+                continue
+            values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+            rows.append(RawRow(start, values))
+    except csv.Error as exc:
+        errors.append(
+            RowError(line, "", _("this line cannot be read as CSV (%(error)s)") % {"error": exc})
+        )
+    return rows, errors
+
+
+def _header_errors(header: list[str]) -> list[RowError]:
+    if not set(header) & set(COLUMNS):
+        message = _(
+            "this is not a header of a contracts file; the first line must name the columns: %(columns)s"
+        )
+        return [RowError(1, "", message % {"columns": ", ".join(COLUMNS)})]
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            errors.append(RowError(1, name, _("this column appears twice")))
+        elif name not in COLUMNS:
+            errors.append(RowError(1, name, _unknown_column(name)))
+        seen.add(name)
+    for name in COLUMNS:
+        if name not in seen:
+            errors.append(RowError(1, name, _("this column is missing")))
+    return errors
+
+
+def _unknown_column(name: str) -> str:
+    guess = difflib.get_close_matches(name.lower(), COLUMNS, n=1)
+    if guess:
+        return _("unknown column (did you mean %(guess)s?)") % {"guess": guess[0]}
+    return _("unknown column (the columns are: %(columns)s)") % {"columns": ", ".join(COLUMNS)}
+
+
+def _width_error(line: int, width: int, expected: int) -> RowError:
+    return RowError(
+        line,
+        "",
+        _("this row has %(width)d values but the header names %(expected)d columns")
+        % {"width": width, "expected": expected},
+    )
