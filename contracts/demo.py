@@ -1,14 +1,26 @@
-"""Demo people of the contracts app (DESIGN.md, Demo data: contract)."""
+"""Demo people and world of the contracts app (DESIGN.md, Demo data: contract)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from contracts.models import User
+from contracts.models import (
+    Contract,
+    Membership,
+    Organization,
+    Patch,
+    Product,
+    Release,
+    Site,
+    User,
+)
 from contracts.roles import StaffRole
+from contracts.services.contracts import contract_create, contract_renew
 
 DEMO_PASSWORD = "connect-demo"  # noqa: S105 - the published demo password (DESIGN.md)
 # One published authenticator secret for every demo staff account, so the
@@ -67,3 +79,238 @@ def seed_people() -> int:
                 TOTP.activate(user, DEMO_TOTP_SECRET)
             created += 1
     return created
+
+
+# --- The demo world: organisations, sites, contracts, releases (DESIGN.md, Demo data) ---
+
+NORTHWIND = "Northwind CAM Distribution"
+SPONSOR_EMAIL = "sponsor@demo.test"
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    code: str
+    name: str
+    country: str
+    time_zone: str
+    address: str
+
+
+@dataclass(frozen=True)
+class DemoOrg:
+    name: str
+    kind: str
+    country: str
+    sites: tuple[DemoSite, ...]
+    # (email, full name, role); the first admin is the designated technical contact.
+    people: tuple[tuple[str, str, str], ...]
+    language: str = "en"
+    partner: str | None = None
+    success_manager: bool = False
+
+
+@dataclass(frozen=True)
+class DemoContract:
+    reference: str
+    holder: str
+    site_codes: tuple[str, ...]
+    # Days from the day the world is first seeded, so the demo always looks current.
+    starts_in: int
+    ends_in: int
+
+
+_ADMIN, _AGENT, _VIEWER = "admin", "agent", "viewer"
+
+DEMO_ORGS: tuple[DemoOrg, ...] = (
+    DemoOrg(
+        NORTHWIND, "distributor", "US",
+        sites=(DemoSite("NW-NYC-01", "Northwind New York office", "US", "America/New_York", "350 Fifth Avenue, New York, NY 10118"),),
+        people=(
+            ("distributor@demo.test", "Dana Distributor", _ADMIN),
+            ("northwind-agent@demo.test", "Nick Northwind", _AGENT),
+            ("northwind-viewer@demo.test", "Nora Northwind", _VIEWER),
+        ),
+        success_manager=True,
+    ),
+    DemoOrg(
+        "Great Lakes Tooling", "end_customer", "US", partner=NORTHWIND,
+        sites=(DemoSite("GLT-CHI-01", "Great Lakes Tooling Chicago plant", "US", "America/Chicago", "2100 S Canal St, Chicago, IL 60616"),),
+        people=(("greatlakes-admin@demo.test", "Gail Lakes", _ADMIN),),
+    ),
+    DemoOrg(
+        "Rocky Mountain Aerospace", "end_customer", "US", partner=NORTHWIND,
+        sites=(DemoSite("RMA-DEN-01", "Rocky Mountain Aerospace Denver", "US", "America/Denver", "7800 E Smith Rd, Denver, CO 80207"),),
+        people=(("rockymountain-agent@demo.test", "Rocco Mountain", _AGENT),),
+    ),
+    DemoOrg(
+        "Pacific Mold & Die", "end_customer", "US", partner=NORTHWIND,
+        sites=(
+            DemoSite("PMD-LAX-01", "Pacific Mold & Die Los Angeles", "US", "America/Los_Angeles", "1200 E 7th St, Los Angeles, CA 90021"),
+            DemoSite("PMD-SEA-01", "Pacific Mold & Die Seattle", "US", "America/Los_Angeles", "3400 4th Ave S, Seattle, WA 98134"),
+        ),
+        people=(("pacificmold-viewer@demo.test", "Paula Pacific", _VIEWER),),
+    ),
+    DemoOrg(
+        "Usinage Numérique Partenaires", "distributor", "FR", language="fr",
+        sites=(
+            DemoSite("UNP-PAR-01", "UNP Paris", "FR", "Europe/Paris", "12 rue de la Roquette, 75011 Paris"),
+            DemoSite("UNP-LYS-01", "UNP Lyon", "FR", "Europe/Paris", "45 quai Rambaud, 69002 Lyon"),
+        ),
+        people=(
+            ("distributor2@demo.test", "Dimitri Distributor", _ADMIN),
+            ("unp-agent@demo.test", "Ulysse Numérique", _AGENT),
+        ),
+    ),
+    DemoOrg(
+        "Kaizen Machine Tools", "oem", "JP",
+        sites=(
+            DemoSite("KMT-TYO-01", "Kaizen Machine Tools Tokyo", "JP", "Asia/Tokyo", "2-7-2 Marunouchi, Chiyoda-ku, Tokyo 100-7090"),
+            DemoSite("KMT-OSA-01", "Kaizen Machine Tools Osaka", "JP", "Asia/Tokyo", "3-1-1 Umeda, Kita-ku, Osaka 530-0001"),
+        ),
+        people=(
+            ("oem@demo.test", "Olga OEM", _ADMIN),
+            ("kaizen-agent@demo.test", "Kenji Kaizen", _AGENT),
+            ("kaizen-viewer@demo.test", "Keiko Kaizen", _VIEWER),
+        ),
+    ),
+    DemoOrg(
+        "Midlands Precision Engineering", "direct_customer", "GB",
+        sites=(DemoSite("MPE-BHM-01", "Midlands Precision Birmingham", "GB", "Europe/London", "Unit 4, Tyseley Industrial Estate, Birmingham B11 2AG"),),
+        people=(
+            ("customer@demo.test", "Chris Customer", _ADMIN),
+            ("midlands-agent@demo.test", "Mia Midlands", _AGENT),
+        ),
+        success_manager=True,
+    ),
+)  # fmt: skip
+
+DEMO_CONTRACTS: tuple[DemoContract, ...] = (
+    DemoContract("NW-2026-001", NORTHWIND, ("NW-NYC-01",), -200, 165),
+    DemoContract("GLT-2026-001", "Great Lakes Tooling", ("GLT-CHI-01",), -100, 265),
+    # Held by the partner for its end customer, and ending within 60 days.
+    DemoContract("NW-2026-002", NORTHWIND, ("RMA-DEN-01",), -320, 45),
+    # Expired and not renewed: Pacific Mold & Die shows "no active contract".
+    DemoContract("NW-2025-003", NORTHWIND, ("PMD-LAX-01", "PMD-SEA-01"), -385, -20),
+    DemoContract(
+        "UNP-2026-001", "Usinage Numérique Partenaires", ("UNP-PAR-01", "UNP-LYS-01"), -340, 25
+    ),
+    DemoContract("KMT-2026-001", "Kaizen Machine Tools", ("KMT-TYO-01", "KMT-OSA-01"), -60, 670),
+    # Expired, then renewed (seed_world renews it as MPE-2025-001-R1).
+    DemoContract("MPE-2025-001", "Midlands Precision Engineering", ("MPE-BHM-01",), -400, -35),
+)
+DEMO_RENEWED = ("MPE-2025-001",)
+
+# Fixed dates: 2027 (shipped 2026-10-15) is current, 2026 previous, 2025 unsupported.
+DEMO_PRODUCT = ("CONNECT CAM", "connect-cam")
+DEMO_RELEASES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("2025", "2024-10-15", (("2025.1", "2025-01-20"), ("2025.2", "2025-04-14"), ("2025.3", "2025-07-21"))),
+    ("2026", "2025-10-15", (("2026.1", "2026-01-19"), ("2026.2", "2026-04-20"), ("2026.3", "2026-07-20"))),
+    ("2027", "2026-10-15", (("2027.1", "2026-11-16"),)),
+)  # fmt: skip
+
+
+def seed_world(*, today: dt.date | None = None) -> int:
+    """Create the demo organisations, people, sites, contracts and releases once; return rows created."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        seed_people()
+        created = sum(_org_seed(org) for org in DEMO_ORGS)
+        created += sum(_contract_seed(contract, today) for contract in DEMO_CONTRACTS)
+        created += _renewals_seed()
+        created += _releases_seed()
+    return created
+
+
+def _user_ensure(email: str, full_name: str, language: str) -> tuple[User, bool]:
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False
+    user = User.objects.create_user(
+        email=email, password=DEMO_PASSWORD, full_name=full_name, language=language
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, True
+
+
+def _org_seed(spec: DemoOrg) -> int:
+    partner = Organization.objects.get(name=spec.partner) if spec.partner else None
+    sponsor = User.objects.filter(email=SPONSOR_EMAIL).first() if spec.success_manager else None
+    org, created = Organization.objects.get_or_create(
+        name=spec.name,
+        defaults={
+            "kind": spec.kind,
+            "country": spec.country,
+            "language": spec.language,
+            "partner": partner,
+            "success_manager": sponsor,
+        },
+    )
+    count = int(created)
+    for site in spec.sites:
+        _, site_created = Site.objects.get_or_create(
+            code=site.code,
+            defaults={
+                "organization": org,
+                "name": site.name,
+                "country": site.country,
+                "time_zone": site.time_zone,
+                "address": site.address,
+            },
+        )
+        count += int(site_created)
+    for index, (email, full_name, role) in enumerate(spec.people):
+        user, user_created = _user_ensure(email, full_name, spec.language)
+        _, member_created = Membership.objects.get_or_create(
+            user=user,
+            defaults={"organization": org, "role": role, "is_technical_contact": index == 0},
+        )
+        count += int(user_created) + int(member_created)
+    return count
+
+
+def _contract_seed(spec: DemoContract, today: dt.date) -> int:
+    if Contract.objects.filter(reference=spec.reference).exists():
+        return 0
+    end_date = today + dt.timedelta(days=spec.ends_in)
+    contract_create(
+        reference=spec.reference,
+        holder=Organization.objects.get(name=spec.holder),
+        sites=Site.objects.filter(code__in=spec.site_codes),
+        start_date=today + dt.timedelta(days=spec.starts_in),
+        end_date=end_date,
+        status=Contract.Status.EXPIRED if end_date < today else Contract.Status.ACTIVE,
+    )
+    return 1
+
+
+def _renewals_seed() -> int:
+    count = 0
+    for reference in DEMO_RENEWED:
+        contract = Contract.objects.get(reference=reference)
+        if not Contract.objects.filter(renewed_from=contract).exists():
+            contract_renew(contract=contract)
+            count += 1
+    return count
+
+
+def _releases_seed() -> int:
+    name, code = DEMO_PRODUCT
+    product, created = Product.objects.get_or_create(code=code, defaults={"name": name})
+    count = int(created)
+    for version, released, patches in DEMO_RELEASES:
+        release, release_created = Release.objects.get_or_create(
+            product=product,
+            version=version,
+            defaults={"release_date": dt.date.fromisoformat(released)},
+        )
+        count += int(release_created)
+        for patch_version, patch_date in patches:
+            _, patch_created = Patch.objects.get_or_create(
+                release=release,
+                version=patch_version,
+                defaults={"release_date": dt.date.fromisoformat(patch_date)},
+            )
+            count += int(patch_created)
+    return count
