@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -18,6 +18,27 @@ class EnvError(ValueError):
     """A setting read from the environment has a value that cannot be used."""
 
 
+def _redacted(url: str) -> str:
+    """Return the URL with its password masked, fit for an error message."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _split(name: str, raw: str) -> SplitResult:
+    """Split a URL read from `name`, turning a malformed one into an EnvError."""
+    try:
+        return urlsplit(raw)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise EnvError(f"{name}={_redacted(raw)!r} is not a valid URL: {exc}") from None
+
+
 def env_str(
     name: str, default: str | None = None, *, environ: Mapping[str, str] = os.environ
 ) -> str:
@@ -25,6 +46,9 @@ def env_str(
     value = environ.get(name, default)
     if value is None:
         raise EnvError(f"{name} is required but not set")
+    if not value and default is None:
+        # An empty required value (SECRET_KEY=) is a deployment mistake too.
+        raise EnvError(f"{name} is required but empty")
     return value
 
 
@@ -67,13 +91,15 @@ def env_database(name: str, default: str, *, environ: Mapping[str, str] = os.env
     import dj_database_url
 
     raw = environ.get(name, default)
-    scheme = urlsplit(raw).scheme
+    scheme = _split(name, raw).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
-        raise EnvError(f"{name}={raw!r} is not a sqlite:// or postgres:// URL")
+        raise EnvError(f"{name}={_redacted(raw)!r} is not a sqlite:// or postgres:// URL")
     try:
         config = dj_database_url.parse(raw, conn_max_age=60 if scheme != "sqlite" else 0)
     except Exception as exc:  # dj_database_url raises several types for one cause
-        raise EnvError(f"{name}={raw!r} cannot be parsed: {exc}") from None
+        raise EnvError(f"{name}={_redacted(raw)!r} cannot be parsed: {exc}") from None
+    if not config.get("NAME"):
+        raise EnvError(f"{name}={_redacted(raw)!r} names no database")
     if scheme == "sqlite":
         # Several processes (web, worker, beat) share the file: wait for locks
         # instead of failing at once, and write through a WAL journal.
@@ -93,15 +119,15 @@ def env_email(name: str, default: str, *, environ: Mapping[str, str] = os.enviro
     ``console://`` and ``memory://``.
     """
     raw = environ.get(name, default)
-    parts = urlsplit(raw)
+    parts = _split(name, raw)
     if parts.scheme in {"smtp", "smtps"}:
         if not parts.hostname:
-            raise EnvError(f"{name}={raw!r} has no host")
+            raise EnvError(f"{name}={_redacted(raw)!r} has no host")
         query = parse_qs(parts.query)
         try:
             port = parts.port or (465 if parts.scheme == "smtps" else 25)
         except ValueError:
-            raise EnvError(f"{name}={raw!r} has a bad port") from None
+            raise EnvError(f"{name}={_redacted(raw)!r} has a bad port") from None
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": parts.hostname,
@@ -125,19 +151,21 @@ def env_email(name: str, default: str, *, environ: Mapping[str, str] = os.enviro
     if parts.scheme == "memory":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     raise EnvError(
-        f"{name}={raw!r} is not an smtp://, smtps://, file://, console:// or memory:// URL"
+        f"{name}={_redacted(raw)!r} is not an smtp://, smtps://, file://, console:// or memory:// URL"
     )
 
 
 def env_cache(name: str, default: str, *, environ: Mapping[str, str] = os.environ) -> dict:
     """Return a Django CACHES entry from a cache URL (redis://, file://, locmem://)."""
     raw = environ.get(name, default)
-    parts = urlsplit(raw)
+    parts = _split(name, raw)
     if parts.scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
     if parts.scheme == "file":
         path = (parts.netloc + parts.path) if parts.netloc else parts.path
+        if not path:
+            raise EnvError(f"{name}={raw!r} names no folder")
         return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": path}
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise EnvError(f"{name}={raw!r} is not a redis://, file:// or locmem:// URL")
+    raise EnvError(f"{name}={_redacted(raw)!r} is not a redis://, file:// or locmem:// URL")

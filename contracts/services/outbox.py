@@ -59,7 +59,8 @@ def outbox_enqueue(
 
 def outbox_render(message: OutboxMessage) -> EmailMultiAlternatives:
     """Render a message in its recipient's language, as text with an HTML part."""
-    context = {**message.context, "site_url": settings.SITE_URL}
+    # No request here, so no i18n context processor: the layouts need the code for lang="".
+    context = {**message.context, "site_url": settings.SITE_URL, "LANGUAGE_CODE": message.language}
     with translation.override(message.language):
         subject = render_to_string(f"email/{message.template}_subject.txt", context)
         text = render_to_string(f"email/{message.template}.txt", context)

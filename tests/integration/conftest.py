@@ -1,0 +1,105 @@
+"""Integration tests on real services: a Celery worker on Redis, an SMTP server, Chromium.
+
+They run only with CONNECT_INTEGRATION=1 (as `.ci/run` sets); then a missing
+service is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from harness import CeleryWorker, SmtpServer, database_url
+
+HERE = Path(__file__).resolve().parent
+ENABLED = os.environ.get("CONNECT_INTEGRATION") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ENABLED:
+        return
+    skip = pytest.mark.skip(reason="integration test: set CONNECT_INTEGRATION=1 (see .ci/run)")
+    for item in items:
+        if HERE in Path(str(item.path)).parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 collecting what it accepts."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def _require_redis(url: str) -> None:
+    import redis
+
+    if not url.startswith(("redis://", "rediss://")):
+        pytest.fail(f"CELERY_BROKER_URL must be a redis:// URL for a real worker, not {url!r}")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is not reachable at {url}: {exc}")
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, smtp_server, tmp_path_factory):
+    """A real `celery worker` process on Redis, using the test database and the SMTP server.
+
+    The test process sends its tasks to a queue of its own, so no other worker
+    on the same Redis takes them.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from portal.celery import app as celery_app
+
+    if connection.vendor != "postgresql":
+        pytest.fail("the worker test needs DATABASE_URL on PostgreSQL (the worker shares the DB)")
+    broker = celery_app.conf.broker_url
+    _require_redis(broker)
+    queue = f"connect-it-{uuid.uuid4().hex[:10]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "EMAIL_URL": smtp_server.url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "false",
+    }
+    worker = CeleryWorker(
+        queue=queue, env=env, log_path=tmp_path_factory.mktemp("celery") / "worker.log"
+    )
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield worker.start()
+    finally:
+        worker.stop()
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium not found at {executable} (apt-get install chromium)")
+    # Playwright's sync API keeps an event loop in the test thread, which Django
+    # takes for async code; the test's ORM calls are still plain synchronous ones.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield chromium
+        chromium.close()
