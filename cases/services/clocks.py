@@ -1,0 +1,163 @@
+"""A case's SLA clocks, computed from its timeline by the pure sla.clocks function (SLP-7..11)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, EventKind, Status
+from sla import clocks as sla_clocks
+from sla.businesstime import SupportCalendar
+from sla.services.calendars import support_calendar_from
+from sla.services.policies import Target, policy_targets
+
+# Public staff messages that count as a status update to the customer (SLP-11).
+_UPDATE_KINDS = frozenset({EventKind.COMMENT, EventKind.INFO_REQUESTED, EventKind.RESOLUTION})
+# While the customer owes us information, or once resolved, no status update is owed.
+_UPDATES_OWED = frozenset({Status.NEW, Status.TRIAGED, Status.IN_PROGRESS})
+_DEFECT_KINDS = frozenset({"bug", "defect"})
+
+
+def _clock_event(case: Case, event: CaseEvent) -> sla_clocks.Event | None:
+    """Return the pure clock event a stored timeline event stands for, if any."""
+    at = event.at
+    match event.kind:
+        case EventKind.RECEIVED:
+            return sla_clocks.CaseReceived(
+                at=at, proposed_priority=event.new_value or case.proposed_priority
+            )
+        case EventKind.PRIORITY:
+            return sla_clocks.PrioritySet(at=at, priority=event.new_value)
+        case EventKind.INFO_REQUESTED:
+            return sla_clocks.InformationRequested(at=at)
+        case EventKind.INFO_RECEIVED:
+            return sla_clocks.InformationReceived(at=at)
+        case EventKind.RESPONSE:
+            return sla_clocks.PublicReply(at=at, by_staff=True)
+        case EventKind.RESOLUTION:
+            return sla_clocks.Resolved(at=at, kind=event.data["kind"])
+        case EventKind.REOPENED:
+            return sla_clocks.Reopened(at=at)
+        case EventKind.CLASSIFICATION if event.new_value in _DEFECT_KINDS:
+            reference = event.data.get("reference", "")
+            return sla_clocks.ClassifiedBugOrDefect(
+                at=at, kind=event.new_value, reference=reference
+            )
+        case EventKind.WITHDRAWN:
+            return sla_clocks.OutOfScope(
+                at=at, reason=event.data.get("exclusion") or "out_of_scope"
+            )
+        case EventKind.CLOSED:
+            return sla_clocks.Closed(at=at)
+    return None
+
+
+def case_clock_events(case: Case, *, events: Iterable[CaseEvent] | None = None) -> list:
+    """Return the case's timeline as the typed events the clocks are computed from."""
+    if events is None:
+        events = case.events.all()
+    return [clock for event in events if (clock := _clock_event(case, event)) is not None]
+
+
+def case_support_calendar(case: Case) -> SupportCalendar:
+    """Return the business-time engine of the case's calendar, in the site's zone when it follows it."""
+    return support_calendar_from(case.calendar, time_zone=case.site.time_zone)
+
+
+def _targets(case: Case) -> dict[str, Target]:
+    return {
+        str(priority): target for priority, target in policy_targets(case.policy_version).items()
+    }
+
+
+def case_clocks(
+    case: Case,
+    *,
+    now: datetime,
+    events: Sequence[CaseEvent] | None = None,
+    targets: dict[str, Target] | None = None,
+    calendar: SupportCalendar | None = None,
+) -> sla_clocks.Clocks:
+    """Return both clocks of the case as of `now`, computed from its timeline."""
+    targets = targets if targets is not None else _targets(case)
+    return sla_clocks.compute_clocks(
+        case_clock_events(case, events=events),
+        targets=targets,
+        calendar=calendar or case_support_calendar(case),
+        now=now,
+        warning_threshold=case.policy_version.warning_threshold,
+        policy_label=case.policy_version.name,
+    )
+
+
+def case_clocks_recompute(
+    case: Case, *, now: datetime | None = None, save: bool = True
+) -> sla_clocks.Clocks:
+    """Recompute the clocks from the timeline and store their states and due instants on the row.
+
+    One query reads the timeline (save=False leaves the saving to the caller); the sweep's warnings and breaches already raised (its
+    SLA_WARNING and SLA_BREACH events, data {"clock": ...}) are never raised twice.
+    """
+    now = now or timezone.now()
+    events = list(case.events.all())
+    targets = _targets(case)
+    calendar = case_support_calendar(case)
+    clocks = case_clocks(case, now=now, events=events, targets=targets, calendar=calendar)
+    raised = {
+        kind: {e.data.get("clock") for e in events if e.kind == kind}
+        for kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACH)
+    }
+    summary = sla_clocks.clock_due_summary(
+        clocks,
+        warned=raised[EventKind.SLA_WARNING] & {"response", "resolution"},
+        breached=raised[EventKind.SLA_BREACH] & {"response", "resolution"},
+    )
+    case.response_state = str(clocks.response.state)
+    case.response_due_at = clocks.response.due_at
+    case.resolution_state = str(clocks.resolution.state)
+    case.resolution_due_at = clocks.resolution.due_at
+    case.sla_next_due_at = summary.next_due_at
+    case.sla_next_warn_at = summary.next_warn_at
+    case.next_update_due_at = _next_update_due(case, clocks, events, targets, calendar)
+    if save:
+        case.save(update_fields=[*CLOCK_FIELDS, "updated_at"])
+    return clocks
+
+
+CLOCK_FIELDS = (
+    "response_state",
+    "response_due_at",
+    "resolution_state",
+    "resolution_due_at",
+    "sla_next_due_at",
+    "sla_next_warn_at",
+    "next_update_due_at",
+)
+
+
+def _next_update_due(
+    case: Case,
+    clocks: sla_clocks.Clocks,
+    events: list[CaseEvent],
+    targets: dict[str, Target],
+    calendar: SupportCalendar,
+) -> datetime | None:
+    """Return when the next status update to the customer is due (SLP-11), or None.
+
+    Counted in support time from the last public staff message, once the response is given,
+    while the case is open and support (not the customer) holds it. Each status-update
+    reminder the sweep raised since that message pushes the next one a further cadence on.
+    """
+    if case.status not in _UPDATES_OWED or clocks.response.stopped_at is None:
+        return None
+    if clocks.response.state not in (sla_clocks.ClockStatus.MET, sla_clocks.ClockStatus.MISSED):
+        return None
+    updates = [
+        e.at for e in events if e.kind in _UPDATE_KINDS and e.public and e.data.get("by_staff")
+    ]
+    last = max(updates, default=clocks.response.stopped_at)
+    reminders = sum(1 for e in events if e.kind == EventKind.UPDATE_REMINDER and e.at >= last)
+    cadence = targets[case.priority or case.proposed_priority].update_minutes
+    return calendar.add(last, cadence * (reminders + 1))

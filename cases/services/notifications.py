@@ -1,0 +1,160 @@
+"""Case emails through the outbox: in each recipient's language, times in their time zone."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.utils import formats, translation
+from django.utils.translation import gettext
+
+from cases.models import Case, CaseEvent, EscalationLevel, Exclusion
+from contracts.models import User
+from contracts.services.outbox import outbox_enqueue
+from sla.clocks import Clocks, ResolutionKind
+from sla.models import Priority
+
+
+def case_customer_recipients(case: Case) -> list[User]:
+    """Return the people a case's customer emails go to: reporter and designated contact."""
+    people = []
+    for user in (case.reporter, case.contact):
+        if user is not None and user.is_active and user not in people:
+            people.append(user)
+    return people
+
+
+def _zone(user: User) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def local_time_text(instant: datetime | None, user: User) -> str:
+    """Return the instant in the user's zone and language, naming the zone; "" for None."""
+    if instant is None:
+        return ""
+    zone = _zone(user)
+    return f"{formats.date_format(instant.astimezone(zone), 'DATETIME_FORMAT')} ({zone.key})"
+
+
+def hours_text(minutes: int) -> str:
+    """Return support minutes as hours in the active language ("2.5", "2,5", "8")."""
+    hours = minutes / 60
+    return str(int(hours)) if hours.is_integer() else formats.number_format(round(hours, 2))
+
+
+def _enqueue(case: Case, event: CaseEvent, users: Iterable[User], template: str, build) -> int:
+    """Queue one email per recipient, its context built in the recipient's language."""
+    queued = 0
+    for user in users:
+        with translation.override(user.language):
+            context = {
+                "recipient_name": user.get_short_name(),
+                "number": case.number,
+                "title": case.title,
+                "event_at": local_time_text(event.at, user),
+                **build(user),
+            }
+        outbox_enqueue(
+            to_email=user.email,
+            recipient=user,
+            language=user.language,
+            template=template,
+            idempotency_key=f"case:{case.pk}:{event.pk}:{user.pk}",
+            context=context,
+        )
+        queued += 1
+    return queued
+
+
+def case_email_received(case: Case, event: CaseEvent, clocks: Clocks) -> int:
+    """Confirm receipt to the customer with the case number and the targets (SLP-5)."""
+    # Before triage both clocks are measured against the priority the customer proposed.
+    response, resolution = clocks.response.target_minutes, clocks.resolution.target_minutes
+
+    def build(user: User) -> dict:
+        return {
+            "priority": str(Priority(case.proposed_priority).label),
+            "response_hours": hours_text(response),
+            "resolution_hours": hours_text(resolution),
+            "response_due": local_time_text(clocks.response.due_at, user),
+            "site": str(case.site),
+        }
+
+    return _enqueue(case, event, case_customer_recipients(case), "case_received", build)
+
+
+def case_email_reply(case: Case, event: CaseEvent) -> int:
+    """Send a public staff reply to the customer; internal notes never come here."""
+    if not event.public:
+        raise ValueError("internal notes are never emailed to customers")
+    return _enqueue(
+        case, event, case_customer_recipients(case), "case_reply", lambda user: {"body": event.body}
+    )
+
+
+def case_email_info_requested(case: Case, event: CaseEvent) -> int:
+    """Ask the customer for the information support needs (SLP-8)."""
+    return _enqueue(
+        case,
+        event,
+        case_customer_recipients(case),
+        "case_info_requested",
+        lambda user: {"body": event.body},
+    )
+
+
+def case_email_resolved(case: Case, event: CaseEvent) -> int:
+    """Tell the customer how the case was resolved, with its SLP-10 kind."""
+    kind = ResolutionKind(event.data["kind"])
+
+    def build(user: User) -> dict:
+        return {
+            "kind": kind.value,
+            "kind_label": str(resolution_kind_label(kind)),
+            "body": event.body,
+            "plan": event.data.get("plan", ""),
+        }
+
+    return _enqueue(case, event, case_customer_recipients(case), "case_resolved", build)
+
+
+def case_email_withdrawn(case: Case, event: CaseEvent, *, referral: str) -> int:
+    """Tell the customer why the request is outside the policy and where to go (SLP-16)."""
+    reason = Exclusion(event.data["exclusion"])
+
+    def build(user: User) -> dict:
+        return {"reason": str(reason.label), "body": event.body, "referral": str(referral)}
+
+    return _enqueue(case, event, case_customer_recipients(case), "case_withdrawn", build)
+
+
+def case_email_escalation(case: Case, event: CaseEvent, *, recipients: Iterable[User]) -> int:
+    """Send the "Escalation Request" of SLP-12 to the people of the case's new level."""
+
+    def build(user: User) -> dict:
+        return {
+            "level": event.data["level"],
+            "level_label": str(EscalationLevel(event.data["level"]).label),
+            "reason": event.body,
+            "organization": case.organization.name,
+            "priority": case.priority or case.proposed_priority,
+            "requested_by": str(event.actor) if event.actor else "",
+        }
+
+    return _enqueue(case, event, recipients, "case_escalation", build)
+
+
+def resolution_kind_label(kind: ResolutionKind | str) -> str:
+    """Return the SLP-10 kind of a resolution in the active language."""
+    labels = {
+        ResolutionKind.SETTLED: gettext("(i) The incident is settled."),
+        ResolutionKind.PLAN: gettext("(ii) A plan and timeline for the resolution."),
+        ResolutionKind.NOT_A_DEFECT: gettext(
+            "(iii) Not a bug or defect, or it cannot be resolved within the target."
+        ),
+    }
+    return labels[ResolutionKind(kind)]
