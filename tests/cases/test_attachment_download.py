@@ -52,13 +52,13 @@ def test_another_tenant_gets_404(client, attachments, globex_agent):
 
 
 def test_internal_attachments_are_404_to_customers_and_served_to_staff(
-    client, attachments, acme_agent, staff_agent
+    client, attachments, acme_agent, staff_agent, staff_login
 ):
     _public, internal = attachments
     client.force_login(acme_agent)
     assert client.get(_url(internal)).status_code == 404
 
-    client.force_login(staff_agent)
+    staff_login(staff_agent)
     response = client.get(_url(internal))
 
     assert response.status_code == 200
@@ -93,3 +93,13 @@ def test_uploads_are_not_served_by_any_other_route(client, attachments, acme_age
 
     assert client.get(f"/media/{public.file.name}").status_code == 404
     assert client.get(f"/{public.file.name}").status_code == 404
+
+
+def test_staff_without_mfa_cannot_download_internal_attachments(client, attachments, staff_agent):
+    _public, internal = attachments
+    client.force_login(staff_agent)
+
+    response = client.get(_url(internal))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")

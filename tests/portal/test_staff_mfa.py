@@ -25,7 +25,7 @@ def test_staff_without_an_authenticator_is_sent_to_set_one_up(client, staff_user
     for path in ("/admin/", "/admin/contracts/outboxmessage/"):
         response = client.get(path)
         assert response.status_code == 302
-        assert response["Location"] == f"{reverse('mfa_activate_totp')}?next={path}"
+        assert response["Location"] == f"{reverse('mfa_activate_totp')}?next={quote(path, safe='')}"
 
 
 def test_staff_with_an_authenticator_gets_into_the_admin(client, staff_with_totp):
