@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.UserPreferencesMiddleware",
+    "portal.middleware.BrandMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.notice_banners",
             ],
         },
     },
@@ -118,7 +121,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
-    [
+    # Tests hash thousands of passwords; a cheap hasher keeps the suite fast.
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if TESTING
+    else [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     ],
@@ -158,12 +164,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -228,6 +235,14 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "CONNECT Portal API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One schema name per choice set the API shows under several field names.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Status",
+        "ContractStatusEnum": "contracts.models.Contract.Status",
+        "PriorityEnum": "sla.models.Priority",
+        "EscalationLevelEnum": "cases.models.EscalationLevel",
+        "SupportStatusEnum": "contracts.services.releases.SupportStatus",
+    },
 }
 
 # Security: strict by default, loosened only for local HTTP in DEBUG.
@@ -255,5 +270,11 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "contracts.tasks.outbox_flush", "schedule": 60.0},
-    "contracts-daily": {"task": "contracts.tasks.contracts_daily", "schedule": crontab(hour=6, minute=0)},
+    "notices-publish-due": {"task": "contracts.tasks.notices_publish_due", "schedule": 60.0},
+    "contracts-daily": {
+        "task": "contracts.tasks.contracts_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # A run still queued when the next one is due is dropped, not piled up.
+    "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
 }

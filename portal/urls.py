@@ -4,7 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import views, views_updates
 
 # The admin login goes through allauth, so staff get the same rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -14,7 +14,18 @@ admin.site.site_title = "CONNECT Support"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("", include("portal.views.urls")),
+    path("updates/", views_updates.updates_list, name="updates_list"),
+    path("updates/<int:pk>/", views_updates.updates_detail, name="updates_detail"),
+    path("updates/preferences/", views_updates.updates_preferences, name="updates_preferences"),
+    path(
+        "updates/unsubscribe/<str:token>/",
+        views_updates.updates_unsubscribe,
+        name="updates_unsubscribe",
+    ),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("cases/", include("cases.urls")),
+    path("api/", include("portal.api.urls")),
 ]

@@ -83,7 +83,7 @@ class ClockState(models.TextChoices):
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CaseQuerySet:  # noqa: ANN001
+    def visible_to(self, user) -> CaseQuerySet:
         """Return cases of organisations the user may see (own, served end customers); staff all."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -99,7 +99,10 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     """An incident, with its SLA clocks kept on the row for the sweep and the queue."""
 
-    number = models.CharField(_("number"), max_length=12, unique=True, null=True, editable=False)
+    # Null only inside the creating transaction: the number is made from the pk.
+    number = models.CharField(  # noqa: DJ001
+        _("number"), max_length=12, unique=True, null=True, editable=False
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     organization = models.ForeignKey(
         "contracts.Organization",
@@ -147,16 +150,16 @@ class Case(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     environment = models.TextField(
-        _("environment"), blank=True, help_text=_("Operating system, hardware, machine, post-processor.")
+        _("environment"),
+        blank=True,
+        help_text=_("Operating system, hardware, machine, post-processor."),
     )
     steps = models.TextField(_("steps to reproduce"), blank=True)
     business_impact = models.TextField(_("business impact"), blank=True)
     proposed_priority = models.CharField(
         _("priority proposed by the customer"), max_length=2, choices=Priority.choices
     )
-    priority = models.CharField(
-        _("priority"), max_length=2, choices=Priority.choices, blank=True
-    )
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, blank=True)
     exclusion = models.CharField(
         _("exclusion reason"), max_length=30, choices=Exclusion.choices, blank=True
@@ -184,7 +187,10 @@ class Case(models.Model):
         related_name="cases",
     )
     calendar = models.ForeignKey(
-        "sla.Calendar", verbose_name=_("support calendar"), on_delete=models.PROTECT, related_name="+"
+        "sla.Calendar",
+        verbose_name=_("support calendar"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     received_at = models.DateTimeField(_("received"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from contracts import demo as contracts_demo
+from contracts import demo_notices
 from contracts.roles import staff_groups_ensure
+from portal import demo as portal_demo
 
 
 class Command(BaseCommand):
@@ -15,3 +17,9 @@ class Command(BaseCommand):
         staff_groups_ensure()
         people = contracts_demo.seed_people()
         self.stdout.write(f"demo people created={people}")
+        world = contracts_demo.seed_world()
+        self.stdout.write(f"demo world rows created={world}")
+        notices = demo_notices.seed_notices()
+        self.stdout.write(f"demo site releases and notices created={notices}")
+        brands = portal_demo.seed_brands()
+        self.stdout.write(f"demo brands created={brands}")

@@ -1,4 +1,4 @@
-"""Portal pages."""
+"""The start page and the health probe."""
 
 from __future__ import annotations
 

@@ -1,0 +1,141 @@
+"""Which brand a request shows, and the stylesheet of each brand (DESIGN.md, Branding).
+
+The brand comes from the request host first (so the sign-in page of a partner's portal
+address is already branded), then from the signed-in person's organisation (an end
+customer's people see their partner's brand), then the default brand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpRequest
+from django.http.request import split_domain_port
+
+from portal.colours import best_text_colour
+from portal.models import Brand
+from portal.permissions import membership_for
+
+CSS_CACHE_PREFIX = "portal:brand-css:"
+# What the portal looks like when no default brand row exists (a fresh database).
+BUILT_IN_BRAND = {
+    "display_name": "CONNECT Support",
+    "primary_color": "#0b5cad",
+    "accent_color": "#1f7a3a",
+}
+
+_published: set[str] = set()
+_published_lock = threading.Lock()
+
+
+def brand_default() -> Brand:
+    """Return an unsaved brand with the built-in name and colours."""
+    return Brand(is_default=True, **BUILT_IN_BRAND)
+
+
+def request_host(request: HttpRequest) -> str:
+    """Return the request's host name, lowercase, without port."""
+    domain, _port = split_domain_port(request.get_host())
+    return domain.lower()
+
+
+def brand_organization_id(user) -> int | None:
+    """Return the organisation whose brand the user sees: its own, or its partner's."""
+    membership = membership_for(user)
+    if membership is None:
+        return None
+    organization = membership.organization
+    return organization.partner_id or organization.pk
+
+
+def brand_resolve(*, host: str, organization_id: int | None) -> Brand:
+    """Return the brand of the host, else of the organisation, else the default (one query)."""
+    condition = Q(is_default=True)
+    if host:
+        condition |= Q(host=host)
+    if organization_id is not None:
+        condition |= Q(organization_id=organization_id)
+    candidates = list(Brand.objects.filter(condition))
+
+    def rank(brand: Brand) -> int:
+        if host and brand.host == host:
+            return 0
+        if organization_id is not None and brand.organization_id == organization_id:
+            return 1
+        return 2
+
+    return min(candidates, key=rank) if candidates else brand_default()
+
+
+def brand_for_request(request: HttpRequest) -> Brand:
+    """Return the request's brand, resolved once per request."""
+    brand = getattr(request, "_portal_brand", None)
+    if brand is None:
+        user = getattr(request, "user", None)
+        brand = brand_resolve(
+            host=request_host(request),
+            organization_id=brand_organization_id(user) if user is not None else None,
+        )
+        request._portal_brand = brand
+    return brand
+
+
+def brand_for_organization(organization) -> Brand:
+    """Return the brand an organisation's people see when no host decides (emails)."""
+    return brand_resolve(host="", organization_id=organization.partner_id or organization.pk)
+
+
+def brand_base_url(brand: Brand) -> str:
+    """Return the portal address for links in emails: the brand's own host when it has one."""
+    if not brand.host:
+        return settings.SITE_URL.rstrip("/")
+    scheme = urlsplit(settings.SITE_URL).scheme or "https"
+    return f"{scheme}://{brand.host}"
+
+
+@lru_cache(maxsize=512)
+def brand_css(primary: str, accent: str) -> tuple[str, str]:
+    """Return a brand's stylesheet and its checksum; the colours are validated #RRGGBB."""
+    css = (
+        ":root {\n"
+        f"  --brand: {primary};\n"
+        f"  --brand-contrast: {best_text_colour(primary)[0]};\n"
+        f"  --accent: {accent};\n"
+        f"  --accent-contrast: {best_text_colour(accent)[0]};\n"
+        "}\n"
+    )
+    return css, hashlib.sha256(css.encode()).hexdigest()[:20]
+
+
+def brand_stylesheet_checksum(brand: Brand) -> str:
+    """Return the checksum naming the brand's stylesheet, publishing it in the shared cache."""
+    css, checksum = brand_css(brand.primary_color, brand.accent_color)
+    with _published_lock:
+        known = checksum in _published
+        _published.add(checksum)
+    if not known:
+        # Any web process may be asked for the file, so it goes to the shared cache.
+        cache.add(CSS_CACHE_PREFIX + checksum, css, timeout=None)
+    return checksum
+
+
+def brand_stylesheet_by_checksum(checksum: str) -> str | None:
+    """Return the stylesheet with this checksum, or None when no brand has it."""
+    css = cache.get(CSS_CACHE_PREFIX + checksum)
+    if css is not None:
+        return css
+    # The cache was emptied: recompute from the few brands rather than fail the page's CSS.
+    colours = set(Brand.objects.values_list("primary_color", "accent_color"))
+    colours.add((BUILT_IN_BRAND["primary_color"], BUILT_IN_BRAND["accent_color"]))
+    for primary, accent in colours:
+        css, candidate = brand_css(primary, accent)
+        if candidate == checksum:
+            cache.add(CSS_CACHE_PREFIX + checksum, css, timeout=None)
+            return css
+    return None

@@ -1,0 +1,1 @@
+"""Writes of the portal app (one module per area)."""

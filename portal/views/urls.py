@@ -1,0 +1,23 @@
+"""URLs of the portal pages, mounted at the root by portal/urls.py (namespace "portal")."""
+
+from django.urls import path
+
+from portal.views import brand, contact, profile, releases, sites, team
+
+app_name = "portal"
+
+urlpatterns = [
+    path("sites/", sites.site_list, name="site_list"),
+    path("sites/<str:code>/", sites.site_detail, name="site_detail"),
+    path("contracts/", sites.contract_list, name="contract_list"),
+    path("releases/", releases.release_list, name="release_list"),
+    path("team/", team.team, name="team"),
+    path("team/invite/", team.team_invite, name="team_invite"),
+    path("team/<int:pk>/role/", team.member_role, name="member_role"),
+    path("team/<int:pk>/contact/", team.member_contact, name="member_contact"),
+    path("team/<int:pk>/deactivate/", team.member_deactivate_view, name="member_deactivate"),
+    path("profile/", profile.profile, name="profile"),
+    path("contact/", contact.contact, name="contact"),
+    path("brand/<slug:checksum>.css", brand.brand_css, name="brand_css"),
+    path("brand/logo/<str:name>", brand.brand_logo, name="brand_logo"),
+]
