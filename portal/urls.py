@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views, views_updates
+from portal.views import dashboard
 
 # The admin login goes through allauth, so staff get the same rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,7 +13,7 @@ admin.site.site_header = "CONNECT Support"
 admin.site.site_title = "CONNECT Support"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.dashboard, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("portal.views.urls")),
     path("updates/", views_updates.updates_list, name="updates_list"),
@@ -26,6 +27,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("cases/", include("cases.urls")),
+    path("cases/", include("portal.views.cases_urls")),
     path("api/", include("portal.api.urls")),
 ]
