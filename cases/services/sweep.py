@@ -348,6 +348,9 @@ class _Alert:
             if hold_until is not None and hold_until > self.run.now:
                 _hold(message, hold_until)
             queued += 1
+        if not queued:
+            # The event stays on the timeline; someone should know that nobody was told.
+            logger.warning("SLA sweep: nobody to send %s of case %s to", template, self.case.number)
         return queued
 
     def context(self, user: User) -> dict:
@@ -366,7 +369,7 @@ class _Alert:
             "due_display": due_display,
             "threshold": case.policy_version.warning_threshold,
             "assignee_name": str(case.assignee) if case.assignee else "",
-            "unassigned": case.assignee is None,
+            "unassigned": case.assignee is None or not case.assignee.is_active,
             "contact_name": str(case.contact) if case.contact else "",
             "case_path": f"/cases/{case.number}/",
         }
