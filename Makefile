@@ -38,7 +38,7 @@ migrate: install
 
 # Catalogues are committed compiled (.mo) so a fresh machine needs no gettext.
 messages: install
-	DEBUG=true $(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var
+	DEBUG=true $(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=var --ignore=bench --ignore=tests
 	DEBUG=true $(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 bench: install

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Status
@@ -70,16 +71,7 @@ class CaseFilterForm(forms.Form):
         label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
     )
     site = forms.ChoiceField(label=_("Site"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            (CaseSort.NEWEST, _("Newest first")),
-            (CaseSort.OLDEST, _("Oldest first")),
-            (CaseSort.PRIORITY, _("Priority, P1 first")),
-            (CaseSort.DUE, _("Due soonest")),
-        ],
-    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=CaseSort.choices)
 
     def __init__(self, *args, sites: Iterable[Site], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -90,8 +82,10 @@ class CaseFilterForm(forms.Form):
 
     def filters(self) -> dict[str, str]:
         """Return the valid filters; an invalid one is dropped (and shown next to its field)."""
+        if not self.is_bound:
+            return {}
         self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        data = self.cleaned_data
         return {
             name: (data.get(name) or "").strip()
             for name in ("q", "state", "status", "priority", "site", "sort")
@@ -116,7 +110,8 @@ class MultipleFileField(forms.FileField):
             )
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+        single = super().clean
+        return [single(item, initial) for item in files]
 
 
 def site_choices(sites: Iterable[Site], own: Organization | None) -> list:
@@ -149,6 +144,7 @@ class CaseNewForm(forms.Form):
         label=_("Release"),
         queryset=Release.objects.none(),
         empty_label=_("Choose a release"),
+        error_messages={"required": _("Choose the site, then one of its releases.")},
         help_text=_("Only the current and the previous release are supported (SLP-2)."),
     )
     topic = forms.ChoiceField(
@@ -194,6 +190,15 @@ class CaseNewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.sites = {site.code: site for site in sites}
         self.fields["site"].choices = site_choices(sites, own)
+        # With htmx, choosing a site swaps in its release field; without it, a button does.
+        self.fields["site"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:new_releases"),
+                "hx-target": "#release-field",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
         # Any visible release is accepted, so a release that stopped being supported since the
         # page was loaded is refused with its explanation rather than "not a valid choice".
         self.fields["release"].queryset = releases

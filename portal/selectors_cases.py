@@ -10,6 +10,7 @@ from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import (
     OPEN_STATUSES,
@@ -26,8 +27,11 @@ from cases.models import (
 from cases.selectors import case_list_for_user, case_public_events
 from cases.services import case_clocks, exclusion_referral
 from cases.services.notifications import resolution_kind_label
-from contracts.models import Contract, Site
+from contracts.models import Contract, Organization, Patch, Release, Site, SiteRelease
 from contracts.selectors import contract_list_for_user
+from contracts.services.eligibility import Reason, ReasonCode, eligibility_check
+from contracts.services.releases import SUPPORTED, SupportStatus, releases_with_status
+from portal.selectors import site_day
 from sla.clocks import Clocks, ClockStatus
 
 CASE_PAGE_SIZE = 50
@@ -40,13 +44,13 @@ RECENT_UPDATES = 10
 _LIVE_CLOCK = (ClockState.RUNNING, ClockState.BREACHED)
 
 
-class CaseSort:
-    """The list's sort keys (the GET value) and what each orders by."""
+class CaseSort(models.TextChoices):
+    """The orders of the case list, as its query string names them."""
 
-    NEWEST = "-received"
-    OLDEST = "received"
-    PRIORITY = "priority"
-    DUE = "due"
+    NEWEST = "-received", gettext_lazy("Newest first")
+    OLDEST = "received", gettext_lazy("Oldest first")
+    PRIORITY = "priority", gettext_lazy("Priority, P1 first")
+    DUE = "due", gettext_lazy("Due soonest")
 
 
 def _due_expression():
@@ -113,7 +117,7 @@ class Dashboard:
     open_cases: list[Case]
     open_total: int
     waiting_cases: list[Case]
-    recent_events: list[CaseEvent]
+    recent: list[TimelineEntry]
     expiring_contracts: list[Contract]
     today: dt.date
 
@@ -129,16 +133,11 @@ def dashboard_for_user(user, *, today: dt.date | None = None) -> Dashboard:
     waiting = rows.filter(status=Status.WAITING_ON_CUSTOMER).prefetch_related(
         Prefetch("events", queryset=requests, to_attr="info_requests")
     )
-    ordered = working.order_by(*_ORDER[CaseSort.DUE])
-    open_cases = list(ordered[:DASHBOARD_ROWS])
-    open_total = len(open_cases)
-    if open_total == DASHBOARD_ROWS:
-        open_total = working.count()
     return Dashboard(
-        open_cases=open_cases,
-        open_total=open_total,
+        open_cases=list(working.order_by(*_ORDER[CaseSort.DUE])[:DASHBOARD_ROWS]),
+        open_total=working.count(),
         waiting_cases=list(waiting.order_by("-received_at", "-id")[:DASHBOARD_ROWS]),
-        recent_events=case_events_recent_for_user(user),
+        recent=timeline_entries(case_events_recent_for_user(user)),
         expiring_contracts=contracts_expiring_for_user(user, today=today),
         today=today,
     )
@@ -148,7 +147,7 @@ def case_events_recent_for_user(user, *, limit: int = RECENT_UPDATES) -> list[Ca
     """Return the latest public events on the cases the user may see."""
     return list(
         CaseEvent.objects.filter(public=True, case__in=Case.objects.visible_to(user))
-        .select_related("case", "actor")
+        .select_related("case", "actor", "attachment")
         .order_by("-at", "-id")[:limit]
     )
 
@@ -326,6 +325,18 @@ class CasePage:
     def can_close(self) -> bool:
         return self.case.status == Status.RESOLVED
 
+    def offers(self, action: str) -> bool:
+        """Tell whether the page shows the form of an action ("comment", "escalate", ...)."""
+        offered = {
+            "comment": not self.is_final,
+            "attach": not self.is_final,
+            "information": self.can_provide,
+            "escalate": self.can_escalate,
+            "reopen": self.can_reopen,
+            "close": self.can_close,
+        }
+        return self.may_write and offered.get(action, False)
+
 
 def case_page_for_user(user, case: Case, *, may_write: bool) -> CasePage:
     """Return the case page of a case the user may see: public timeline, clocks, actions."""
@@ -344,3 +355,71 @@ def case_page_for_user(user, case: Case, *, may_write: bool) -> CasePage:
         reopen_until=reopen_until,
         now=now,
     )
+
+
+@dataclass
+class ReleaseOption:
+    """A release a case may be filed for at a site, with the patch the site runs (SLP-15)."""
+
+    release: Release
+    status: str
+    run: SiteRelease | None
+    latest_patch: Patch | None
+
+    @property
+    def status_label(self) -> str:
+        return str(SupportStatus(self.status).label)
+
+    @property
+    def behind(self) -> bool:
+        """Tell whether the site runs this release without its latest published patch."""
+        if self.run is None or self.latest_patch is None:
+            return False
+        patch = self.run.patch
+        return patch is None or patch.release_date < self.latest_patch.release_date
+
+
+@dataclass
+class SiteFiling:
+    """What filing a case for a site looks like: its releases and why it may not be covered."""
+
+    site: Site
+    options: list[ReleaseOption]
+    unsupported_runs: list[SiteRelease]
+    reasons: tuple[Reason, ...]
+
+    def patch_for(self, release: Release) -> Patch | None:
+        """Return the patch level the site records for the release, if any."""
+        return next((o.run.patch for o in self.options if o.release == release and o.run), None)
+
+
+_RELEASE_REASONS = (ReasonCode.RELEASE_UNSUPPORTED, ReasonCode.RELEASE_UPCOMING)
+
+
+def site_filing_for(site: Site, *, organization: Organization | None) -> SiteFiling:
+    """Return the supported releases of a visible site and the site's own eligibility problems."""
+    day = site_day(site)
+    releases = releases_with_status(on=day)
+    supported = [release for release in releases if release.support_status in SUPPORTED]
+    runs = {
+        run.release_id: run
+        for run in SiteRelease.objects.filter(site=site).select_related("release__product", "patch")
+    }
+    latest: dict[int, Patch] = {}
+    patches = Patch.objects.filter(release__in=supported, release_date__lte=day)
+    for patch in patches.order_by("release_date", "pk"):
+        latest[patch.release_id] = patch
+    options = [
+        ReleaseOption(r, r.support_status, runs.get(r.pk), latest.get(r.pk)) for r in supported
+    ]
+    # The releases the site runs first: that is most likely what the case is about.
+    options.sort(key=lambda option: option.run is None)
+    statuses = {r.pk: r.support_status for r in releases}
+    unsupported = [run for rid, run in runs.items() if statuses.get(rid) not in SUPPORTED]
+    reasons: tuple[Reason, ...] = ()
+    if organization is not None and supported:
+        check = eligibility_check(
+            organization=organization, site=site, release=supported[0], at=timezone.now()
+        )
+        reasons = tuple(r for r in check.reasons if r.code not in _RELEASE_REASONS)
+    return SiteFiling(site, options, unsupported, reasons)

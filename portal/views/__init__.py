@@ -1,5 +1,5 @@
-"""Portal pages, one module per area; home and healthz stay importable from here."""
+"""Portal pages, one module per area."""
 
-from portal.views.core import healthz, home
+from portal.views.core import healthz
 
-__all__ = ["healthz", "home"]
+__all__ = ["healthz"]

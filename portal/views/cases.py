@@ -34,7 +34,7 @@ def _filter_form(request: HttpRequest) -> CaseFilterForm:
 def case_list(request: HttpRequest) -> HttpResponse:
     """List the user's cases with filters, search, sort and pages; htmx gets the results only."""
     form = _filter_form(request)
-    filters = form.filters() if form.is_bound else {}
+    filters = form.filters()
     cases = case_list_filtered(request.user, **filters)
     page = Paginator(cases, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -122,7 +122,7 @@ def _csv_lines(cases, *, language: str, zone: tzinfo) -> Iterator[str]:
 def case_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the cases the list shows under the current filters (every page) as CSV."""
     form = _filter_form(request)
-    filters = form.filters() if form.is_bound else {}
+    filters = form.filters()
     cases = case_list_filtered(request.user, **filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     lines = _csv_lines(

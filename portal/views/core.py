@@ -1,18 +1,10 @@
-"""The start page and the health probe."""
+"""The health probe."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Show the signed-in user's start page."""
-    return render(request, "portal/home.html")
 
 
 @require_GET

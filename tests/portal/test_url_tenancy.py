@@ -139,6 +139,57 @@ def _attachment(world: World) -> dict:
     return {"pk": attachment.pk}
 
 
+# The case pages (portal/views/cases_urls.py): each action probed on a case in the state
+# where the action applies, so the owner's 302 proves the stranger's 404 is tenancy.
+
+
+def _acme_case(world: World, state: str = "new"):
+    from tests.portal.case_pages import case_for, resolved, waiting
+
+    world.fixture("acme_contract")
+    case = case_for(
+        reporter=world.fixture("acme_agent"),
+        organization=world.organization,
+        site=world.site,
+        release=world.fixture("release_2026"),
+    )
+    moves = {"new": lambda c, staff: c, "waiting": waiting, "resolved": resolved}
+    return moves[state](case, world.fixture("staff_agent"))
+
+
+class _ProbeUpload:
+    """A file the test client can read for each of the probe's requests."""
+
+    name = "probe.log"
+    content_type = "text/plain"
+
+    def read(self) -> bytes:
+        return b"line 1\n"
+
+
+def _case_number(world: World) -> dict:
+    return {"number": _acme_case(world).number}
+
+
+covers("cases:detail")(_case_number)
+covers("cases:comment", method="post", data={"body": "More detail."})(_case_number)
+covers("cases:escalate", method="post", data={"reason": "No progress."})(_case_number)
+covers("cases:attach", method="post", data={"files": _ProbeUpload()})(_case_number)
+
+
+@covers("cases:information", method="post", data={"body": "The log."})
+def _waiting_case(world: World) -> dict:
+    return {"number": _acme_case(world, "waiting").number}
+
+
+def _resolved_case(world: World) -> dict:
+    return {"number": _acme_case(world, "resolved").number}
+
+
+covers("cases:reopen", method="post", data={"reason": "Not fixed."})(_resolved_case)
+covers("cases:close", method="post")(_resolved_case)
+
+
 # --- The walk ---------------------------------------------------------------------------
 
 

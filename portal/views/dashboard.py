@@ -1,0 +1,23 @@
+"""The start page: the cases that need attention, the latest news, contracts ending soon."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal.permissions import WRITE_ROLES, has_member_role
+from portal.selectors_cases import CONTRACTS_EXPIRING_DAYS, dashboard_for_user
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Show open cases with their SLA countdowns, cases waiting on us, news and expiries."""
+    context = {
+        "board": dashboard_for_user(request.user),
+        "may_write": has_member_role(request.user, *WRITE_ROLES),
+        "expiring_days": CONTRACTS_EXPIRING_DAYS,
+    }
+    return render(request, "portal/dashboard.html", context)
