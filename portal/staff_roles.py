@@ -74,6 +74,8 @@ KEEPS_SLA = (
     _perms("sla", _EDIT, ["calendar", "sitecalendar", "policyversion", "policytarget"])
     | _perms("sla", [*_EDIT, "delete"], ["openingwindow", "closure", "calendarcountry"])
     | _perms("contracts", _EDIT, ["updatenotice"])
+    # Retrying a failed email is a change of the outbox row.
+    | frozenset({"contracts.change_outboxmessage"})
 )
 # Contract administrators keep who is covered: customers, people, contracts, releases.
 KEEPS_CUSTOMERS = _perms(

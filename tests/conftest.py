@@ -28,6 +28,23 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _small_demo(monkeypatch):
+    """Seed a dozen demo cases, not 300, where a test runs seed_demo (the services take time)."""
+    monkeypatch.setattr("cases.demo.DEMO_CASE_COUNT", 12)
+
+
+@pytest.fixture(scope="session")
+def _media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_outside_var(settings, _media_dir):
+    """Keep uploads (the demo cases' attachments among them) out of var/media."""
+    settings.MEDIA_ROOT = _media_dir
+
+
 @pytest.fixture
 def password() -> str:
     return "connect-test-pass-9"

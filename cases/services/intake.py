@@ -270,6 +270,7 @@ def case_record_withdrawn(
     patch: Patch | None = None,
     contact: User | None = None,
     received_at: datetime | None = None,
+    at: datetime | None = None,
 ) -> Case:
     """Record a request that is not covered as a withdrawn case, telling the customer why (SLP-16)."""
     staff_required(by)
@@ -299,4 +300,4 @@ def case_record_withdrawn(
         description=description,
         proposed_priority=proposed_priority,
     )
-    return case_withdraw(case=case, by=by, exclusion=exclusion, explanation=explanation)
+    return case_withdraw(case=case, by=by, exclusion=exclusion, explanation=explanation, at=at)

@@ -28,6 +28,16 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    # Only a superuser changes staff status, superuser status, groups and permissions,
+    # so a contract administrator who may edit people cannot raise anyone's privileges.
+    PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [f for f in self.PRIVILEGE_FIELDS if f not in readonly]
+        return readonly
+
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
@@ -52,7 +62,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description=_("Retry delivery of the selected failed emails"))
+    # Retrying is a change of the row: support management and superusers (portal.staff_roles).
+    @admin.action(
+        description=_("Retry delivery of the selected failed emails"), permissions=["change"]
+    )
     def retry_selected(self, request, queryset) -> None:
         count = outbox_retry(message_ids=list(queryset.values_list("id", flat=True)))
         self.message_user(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from cases import demo as cases_demo
 from contracts import demo as contracts_demo
 from contracts import demo_notices
 from contracts.roles import staff_groups_ensure
 from portal import demo as portal_demo
+from portal.staff_roles import staff_roles_sync
 
 
 class Command(BaseCommand):
@@ -15,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         staff_groups_ensure()
+        self.stdout.write(f"staff role groups changed={staff_roles_sync()}")
         people = contracts_demo.seed_people()
         self.stdout.write(f"demo people created={people}")
         world = contracts_demo.seed_world()
@@ -23,3 +26,4 @@ class Command(BaseCommand):
         self.stdout.write(f"demo site releases and notices created={notices}")
         brands = portal_demo.seed_brands()
         self.stdout.write(f"demo brands created={brands}")
+        self.stdout.write(f"demo cases created={cases_demo.seed_cases()}")

@@ -1,0 +1,275 @@
+"""What the staff case page shows besides the case's fields: clocks, timeline, files, actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.admin.actions import CASE_ACTIONS, CaseAction
+from cases.admin.badges import support_duration
+from cases.models import (
+    Case,
+    CaseEvent,
+    Category,
+    Channel,
+    ClockState,
+    EscalationLevel,
+    EventKind,
+    Exclusion,
+    Status,
+)
+from cases.selectors import case_all_events
+from cases.services.clocks import case_clocks, case_support_calendar
+from contracts.models import User
+from sla import clocks as sla_clocks
+from sla.models import Priority
+from sla.services.calendars import closed_reason_label
+
+_RESOLUTION_LABELS = {
+    "settled": "(i)",
+    "plan": "(ii)",
+    "not_a_defect": "(iii)",
+}
+
+
+def local_text(instant: datetime | None, zone: ZoneInfo) -> str:
+    """Return an instant in the site's zone, e.g. "2026-03-02 08:00 CST"."""
+    if instant is None:
+        return "-"
+    return f"{instant.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+
+
+def utc_text(instant: datetime | None) -> str:
+    return "" if instant is None else f"{instant.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _choice_label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _value_label(kind: str, value: str) -> str:
+    """Return an event's old or new value as people read it."""
+    if not value:
+        return ""
+    if kind == EventKind.STATUS:
+        return _choice_label(Status, value)
+    if kind in (EventKind.PRIORITY, EventKind.RECEIVED):
+        return _choice_label(Priority, value)
+    if kind == EventKind.CLASSIFICATION:
+        return _choice_label(Category, value)
+    if kind == EventKind.ESCALATION and value.isdigit():
+        return _choice_label(EscalationLevel, int(value))
+    if kind == EventKind.RESOLUTION:
+        return _RESOLUTION_LABELS.get(value, value)
+    return value
+
+
+def _details(event: CaseEvent, zone: ZoneInfo) -> list[str]:
+    """Return the facts an event keeps besides its text: kind of resolution, references, clocks."""
+    data, lines = event.data or {}, []
+    if event.kind == EventKind.RECEIVED and data.get("channel"):
+        lines.append(_("Channel: %(c)s") % {"c": _choice_label(Channel, data["channel"])})
+    if data.get("plan"):
+        lines.append(_("Plan: %(plan)s") % {"plan": data["plan"]})
+    if data.get("reference"):
+        lines.append(_("Reference: %(ref)s") % {"ref": data["reference"]})
+    if data.get("exclusion"):
+        lines.append(
+            _("Exclusion: %(reason)s") % {"reason": _choice_label(Exclusion, data["exclusion"])}
+        )
+    if data.get("clock"):
+        lines.append(_("Clock: %(clock)s") % {"clock": data["clock"]})
+    if data.get("due_at"):
+        due = datetime.fromisoformat(data["due_at"])
+        lines.append(_("Fell due: %(at)s") % {"at": local_text(due, zone)})
+    return lines
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    event: CaseEvent
+    at: str
+    at_utc: str
+    actor: str
+    old: str
+    new: str
+    details: list[str]
+    attachment_url: str = ""
+    attachment_size: str = ""
+
+
+def _actor(user: User | None) -> str:
+    if user is None:
+        return _("System (SLA sweep)")
+    name = user.full_name or user.email
+    return _("%(name)s (staff)") % {"name": name} if user.is_staff else name
+
+
+def timeline_rows(events: list[CaseEvent], zone: ZoneInfo) -> list[TimelineRow]:
+    """Return the whole timeline, internal events included, as the page lists it."""
+    rows = []
+    for event in events:
+        attachment = getattr(event, "attachment", None)
+        rows.append(
+            TimelineRow(
+                event=event,
+                at=local_text(event.at, zone),
+                at_utc=utc_text(event.at),
+                actor=_actor(event.actor),
+                old=_value_label(event.kind, event.old_value),
+                new=_value_label(event.kind, event.new_value),
+                details=_details(event, zone),
+                attachment_url=(
+                    reverse("cases:attachment_download", args=[attachment.pk]) if attachment else ""
+                ),
+                attachment_size=filesizeformat(attachment.size) if attachment else "",
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One clock with its explanation, ready to render."""
+
+    title: str
+    state: str
+    state_value: str
+    facts: list[tuple[str, str]]
+    days: list[tuple[str, int, str]]
+    closed_days: list[tuple[str, str]]
+    pauses: list[tuple[str, str, str, int]]
+    changes: list[tuple[str, str]] = field(default_factory=list)
+
+
+_PAUSE_LABELS = {
+    sla_clocks.PauseReason.WAITING_ON_CUSTOMER: gettext_lazy("waiting on the customer"),
+    sla_clocks.PauseReason.RESOLVED: gettext_lazy("resolved, until reopened"),
+}
+
+
+def _clock_facts(clock: sla_clocks.ClockState, zone: ZoneInfo) -> list[tuple[str, str]]:
+    ex = clock.explanation
+    source = _("set by support") if ex.priority_source == "set" else _("proposed by the customer")
+    facts = [
+        (_("Priority"), f"{clock.priority} ({source})"),
+        (_("Target"), support_duration(clock.target_minutes)),
+        (
+            _("Warning at"),
+            _("%(pct)s %% of the target (%(d)s)")
+            % {"pct": ex.warning_threshold, "d": support_duration(ex.warning_minutes)},
+        ),
+        (_("Counted so far"), support_duration(clock.used_minutes)),
+        (_("Started"), local_text(clock.started_at, zone)),
+        (_("Due"), local_text(clock.due_at, zone)),
+        (_("Stopped"), local_text(clock.stopped_at, zone)),
+        (_("Policy version"), ex.policy_label),
+        (_("Time zone"), ex.timezone),
+    ]
+    if clock.overdue_minutes:
+        facts.insert(4, (_("Overdue by"), support_duration(clock.overdue_minutes)))
+    elif clock.state in (sla_clocks.ClockStatus.RUNNING, sla_clocks.ClockStatus.PAUSED):
+        facts.insert(4, (_("Left"), support_duration(clock.left_minutes)))
+    if clock.resolution_kind is not None:
+        label = _RESOLUTION_LABELS.get(str(clock.resolution_kind), "")
+        facts.append((_("Resolution kind"), f"{label} {clock.resolution_kind.value}"))
+    if clock.withdrawn_reason is not None:
+        detail = f" ({clock.withdrawn_detail})" if clock.withdrawn_detail else ""
+        facts.append((_("Withdrawn because"), f"{clock.withdrawn_reason.value}{detail}"))
+    return facts
+
+
+def _hours(day, zone: ZoneInfo) -> str:
+    return ", ".join(
+        f"{a.astimezone(zone):%H:%M}-{b.astimezone(zone):%H:%M}" for a, b in day.windows
+    )
+
+
+def clock_view(clock: sla_clocks.ClockState, zone: ZoneInfo) -> ClockView:
+    """Return a clock and its day-by-day explanation for the page (SLP-6..10)."""
+    ex = clock.explanation
+    titles = {"response": _("Response clock (SLP-9)"), "resolution": _("Resolution clock (SLP-10)")}
+    days = [day for segment in ex.segments for day in segment.days]
+    return ClockView(
+        title=titles[str(clock.kind)],
+        state=_choice_label(ClockState, str(clock.state)),
+        state_value=str(clock.state),
+        facts=_clock_facts(clock, zone),
+        days=[
+            (
+                f"{day.date:%Y-%m-%d %a}",
+                day.minutes,
+                closed_reason_label(day.closed_reason) or _hours(day, zone) or "-",
+            )
+            for day in days
+        ],
+        closed_days=[
+            (f"{day.date:%Y-%m-%d %a}", closed_reason_label(day.closed_reason) or "")
+            for day in ex.closed_days
+        ],
+        pauses=[
+            (
+                local_text(pause.start, zone),
+                local_text(pause.end, zone) if pause.end else _("still paused"),
+                str(_PAUSE_LABELS[pause.reason]),
+                pause.minutes,
+            )
+            for pause in ex.pauses
+        ],
+        changes=[(local_text(c.at, zone), c.priority) for c in ex.priority_changes],
+    )
+
+
+@dataclass
+class ActionView:
+    action: CaseAction
+    form: forms.Form
+    url: str
+
+
+def action_views(
+    user: User, case: Case, *, bound: dict[str, forms.Form] | None = None
+) -> list[ActionView]:
+    """Return the forms this staff member may use on the case in its present state."""
+    bound = bound or {}
+    views = []
+    for name, action in CASE_ACTIONS.items():
+        if not (action.allowed(user, case) and action.applies(case)):
+            continue
+        form = bound.get(name) or action.form(user, case)
+        url = reverse("admin:cases_case_act", args=[case.pk, name])
+        views.append(ActionView(action=action, form=form, url=url))
+    return views
+
+
+def case_page_context(
+    user: User, case: Case, *, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
+    """Return the clocks with their explanation, the timeline, the files and the action forms."""
+    now = timezone.now()
+    zone = ZoneInfo(case.site.time_zone)
+    events = list(case_all_events(case))
+    clocks = case_clocks(case, now=now, events=events, calendar=case_support_calendar(case))
+    timeline = timeline_rows(events, zone)
+    return {
+        "case": case,
+        "case_zone": zone.key,
+        "case_now": local_text(now, zone),
+        "case_calendar": case_support_calendar(case).describe(),
+        "case_clocks": [clock_view(clock, zone) for clock in clocks],
+        "case_timeline": timeline,
+        "case_attachments": [row for row in timeline if row.attachment_url],
+        "case_actions": action_views(user, case, bound=bound),
+    }
