@@ -4,12 +4,16 @@ How it stays cheap and safe (DESIGN.md, SLA semantics):
 - Candidates come only from the three indexed "next instant" columns of the case row, so the
   number of queries follows the number of cases due, never the number of open cases.
 - Each due case is claimed by a compare-and-set on the column value the sweep read: of two
-  sweeps running at once exactly one changes the row and raises; the other updates 0 rows.
-  Claims go by groups, one transaction each; on PostgreSQL the group's rows are first locked
-  with SKIP LOCKED, so concurrent sweeps never wait on each other.
+  sweeps running at once exactly one changes the row and raises; the other changes nothing.
+  Claims go by groups, one transaction and one update each; on PostgreSQL the group's rows
+  are first locked with SKIP LOCKED, so concurrent sweeps never wait on each other.
 - After raising, the clocks are recomputed from the timeline, which now holds the new event,
-  so the row's next instants move on and nothing is raised twice. A case that fails is rolled
-  back to its savepoint and its claim given back: the next sweep retries it, the others go on.
+  so the row's next instants move on and nothing is raised twice.
+- A group's events, clock columns and emails are drafted in memory and written together at
+  the end of its transaction (bulk inserts, one bulk update, one outbox call queuing one
+  delivery task), so a group costs the same few queries whatever its size. A case that fails
+  has its drafts dropped and its claim given back: the next sweep retries it, the others go
+  on. Should the group's writes fail, its cases are redone one by one, each in a savepoint.
 
 Decisions the policy leaves open:
 - Warnings (to staff and to the customer) and status-update reminders go out only while the
@@ -31,6 +35,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from operator import attrgetter, or_
 from typing import NamedTuple
 
 from django.db import transaction
@@ -38,12 +44,16 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from cases.models import Case, CaseEvent, EventKind
-from cases.services._shared import event_add
-from cases.services.clocks import case_clocks, case_clocks_recompute, case_support_calendar
+from cases.services.clocks import (
+    case_clocks,
+    case_clocks_recompute,
+    case_clocks_save_many,
+    case_support_calendar,
+)
 from cases.services.notifications import case_customer_recipients, local_time_text
-from contracts.models import OutboxMessage, User
+from contracts.models import User
 from contracts.roles import StaffRole
-from contracts.services.outbox import outbox_enqueue
+from contracts.services.outbox import OutboxDraft, outbox_enqueue_many
 from sla.clocks import ClockState, ClockStatus
 from sla.services.policies import Target, policy_targets
 
@@ -116,7 +126,7 @@ class _Run:
         return self._supervisors
 
 
-Raiser = Callable[[_Run, Case, list[CaseEvent], datetime], int]
+Raiser = Callable[[_Run, "_Writes", Case, list[CaseEvent], datetime], int]
 
 
 def _sweep_column(run: _Run, column: str, raise_one: Raiser, *, open_hours_only: bool) -> int:
@@ -159,14 +169,19 @@ def _open(case: Case, now: datetime) -> bool:
 
 
 def _claim_and_raise(run: _Run, column: str, group: list[Case], raise_one: Raiser) -> int:
-    """Claim a group of due cases, then raise what each is due, in one transaction."""
+    """Claim a group of due cases, raise what each is due and write it all, in one transaction."""
     try:
         with transaction.atomic():
             claimed = _claim(column, group)
-            return sum(
-                _raise_isolated(run, column, case, events, claimed[case.pk], raise_one)
-                for case, events in _load(claimed)
-            )
+            loaded = _load(claimed)
+            try:
+                with transaction.atomic():
+                    return _raise_together(run, column, loaded, claimed, raise_one)
+            except Exception:
+                # One case's rows may spoil the group's bulk writes: redo the cases one by one,
+                # each in its own savepoint, so that case alone is left for the next sweep.
+                logger.exception("SLA sweep: writing %s cases failed (%s)", len(loaded), column)
+                return sum(_raise_alone(run, column, item, claimed, raise_one) for item in loaded)
     except Exception:
         logger.exception("SLA sweep: claiming %s cases failed (%s)", len(group), column)
         return 0
@@ -174,23 +189,25 @@ def _claim_and_raise(run: _Run, column: str, group: list[Case], raise_one: Raise
 
 def _claim(column: str, group: list[Case]) -> dict[int, datetime]:
     """Return {pk: value read} of the cases this sweep claimed by compare-and-set on `column`."""
+    seen = {case.pk: getattr(case, column) for case in group}
     # PostgreSQL: take the row locks nobody holds, so two sweeps never wait on each other (or
-    # deadlock); a case locked by a service is left for the next sweep. SQLite serialises
-    # writers, and has no row locks: there the compare-and-set alone decides.
-    pks = [case.pk for case in group]
-    free = set(
+    # deadlock); a case locked by a service is left for the next sweep. SQLite has no row
+    # locks but serialises writers (BEGIN IMMEDIATE): there the compare-and-set alone decides.
+    free = (
         Case.objects.select_for_update(skip_locked=True)
-        .filter(pk__in=pks)
-        .values_list("pk", flat=True)
+        .filter(pk__in=list(seen))
+        .values_list("pk", column)
     )
-    claimed = {}
-    for case in group:
-        seen = getattr(case, column)
-        # Exactly one sweep changes the row from the value it read; the others update 0 rows.
-        if case.pk in free and Case.objects.filter(pk=case.pk, **{column: seen}).update(
-            **{column: None}
-        ):
-            claimed[case.pk] = seen
+    claimed = {pk: at for pk, at in free if at == seen[pk]}
+    if not claimed:
+        return {}
+    # One compare-and-set for the group: a row changes only while it holds the value the sweep
+    # read, so of two sweeps exactly one claims each case. Under the lock every row read still
+    # holds it; were one to differ, the group is undone rather than raised on a guess.
+    unchanged = reduce(or_, (Q(pk=pk, **{column: at}) for pk, at in claimed.items()))
+    changed = Case.objects.filter(unchanged).update(**{column: None})
+    if changed != len(claimed):
+        raise RuntimeError(f"claimed {changed} of {len(claimed)} cases read as due")
     return claimed
 
 
@@ -212,17 +229,71 @@ def _load(claimed: dict[int, datetime]) -> list[tuple[Case, list[CaseEvent]]]:
     return [(case, timelines[case.pk]) for case in cases.order_by("pk")]
 
 
-def _raise_isolated(
-    run: _Run, column: str, case: Case, events: list[CaseEvent], seen: datetime, raise_one: Raiser
+@dataclass
+class _Writes:
+    """What a claimed group raises: kept in memory, written at the end of its transaction."""
+
+    events: list[CaseEvent] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    emails: list[OutboxDraft] = field(default_factory=list)
+
+    def mark(self) -> tuple[int, int, int]:
+        """Return how much is drafted so far, for `discard`."""
+        return len(self.events), len(self.cases), len(self.emails)
+
+    def discard(self, mark: tuple[int, int, int]) -> None:
+        """Forget what was drafted since `mark`: the events, rows and emails of a failed case."""
+        events, cases, emails = mark
+        del self.events[events:], self.cases[cases:], self.emails[emails:]
+
+    def event(
+        self, case: Case, kind: EventKind, clock: str, due_at: datetime | None, now: datetime
+    ) -> CaseEvent:
+        """Draft the sweep's internal timeline event; `due_at` is the instant that fell due."""
+        data = {"clock": str(clock), "due_at": due_at.isoformat() if due_at else None}
+        event = CaseEvent(
+            case=case, kind=kind, actor=None, at=now, public=False, new_value=str(clock), data=data
+        )
+        self.events.append(event)
+        return event
+
+    def flush(self) -> None:
+        """Write the group's events, clock columns and emails: a few queries, whatever its size."""
+        CaseEvent.objects.bulk_create(self.events)
+        case_clocks_save_many(self.cases)
+        outbox_enqueue_many(self.emails)
+
+
+def _raise_together(
+    run: _Run, column: str, loaded: list, claimed: dict[int, datetime], raise_one: Raiser
 ) -> int:
-    """Raise what one claimed case is due; on failure undo it and give the claim back."""
+    """Raise what each claimed case is due, then write what the group raised."""
+    writes, raised = _Writes(), 0
+    for case, events in loaded:
+        mark = writes.mark()
+        try:
+            raised += raise_one(run, writes, case, events, claimed[case.pk])
+        except Exception:
+            # Nothing of it is written yet: drop its drafts and give its claim back; the next
+            # sweep retries it, the others go on now.
+            logger.exception("SLA sweep: case %s failed (%s)", case.pk, column)
+            writes.discard(mark)
+            Case.objects.filter(pk=case.pk).update(**{column: claimed[case.pk]})
+    writes.flush()
+    return raised
+
+
+def _raise_alone(
+    run: _Run, column: str, item: tuple, claimed: dict[int, datetime], raise_one: Raiser
+) -> int:
+    """Raise and write what one claimed case is due; on failure undo it and give the claim back."""
+    case = item[0]
     try:
         with transaction.atomic():
-            return raise_one(run, case, events, seen)
+            return _raise_together(run, column, [item], claimed, raise_one)
     except Exception:
-        # Rolled back to the savepoint; the next sweep retries it, the others go on now.
         logger.exception("SLA sweep: case %s failed (%s)", case.pk, column)
-        Case.objects.filter(pk=case.pk).update(**{column: seen})
+        Case.objects.filter(pk=case.pk).update(**{column: claimed[case.pk]})
         return 0
 
 
@@ -244,7 +315,17 @@ def _clocks(
     return list(clocks), raised
 
 
-def _raise_breaches(run: _Run, case: Case, events: list[CaseEvent], seen: datetime) -> int:
+def _recompute(run: _Run, writes: _Writes, case: Case, timeline: list[CaseEvent]) -> None:
+    """Recompute the clocks from the timeline and the events just drafted; the group saves it."""
+    # Drafted events are dated now: a stable sort keeps each instant's events in their order.
+    timeline = sorted(timeline, key=attrgetter("at"))
+    case_clocks_recompute(case, now=run.now, save=False, events=timeline, targets=run.targets(case))
+    writes.cases.append(case)
+
+
+def _raise_breaches(
+    run: _Run, writes: _Writes, case: Case, events: list[CaseEvent], seen: datetime
+) -> int:
     """Record each clock past due and not yet breached; alert staff and the customer (SLP-12)."""
     clocks, raised = _clocks(run, case, events)
     due = [
@@ -252,18 +333,21 @@ def _raise_breaches(run: _Run, case: Case, events: list[CaseEvent], seen: dateti
         for clock in clocks
         if clock.state is ClockStatus.BREACHED and clock.kind not in raised[EventKind.SLA_BREACH]
     ]
+    timeline = list(events)
     for clock in due:
-        _event(case, EventKind.SLA_BREACH, clock.kind, clock.due_at, run.now)
-        alert = _Alert(run, case, "breach", str(clock.kind), clock.due_at)
+        timeline.append(writes.event(case, EventKind.SLA_BREACH, clock.kind, clock.due_at, run.now))
+        alert = _Alert(run, writes, case, "breach", str(clock.kind), clock.due_at)
         alert.send(_unique([case.assignee, *run.supervisors()]), "sla_breach")
         if case.is_open:
             hold = case_support_calendar(case).next_open(run.now)
             alert.send(case_customer_recipients(case), "sla_breach_customer", hold_until=hold)
-    case_clocks_recompute(case, now=run.now)
+    _recompute(run, writes, case, timeline)
     return len(due)
 
 
-def _raise_warnings(run: _Run, case: Case, events: list[CaseEvent], seen: datetime) -> int:
+def _raise_warnings(
+    run: _Run, writes: _Writes, case: Case, events: list[CaseEvent], seen: datetime
+) -> int:
     """Warn staff and the customer of each clock past its threshold, once per clock."""
     clocks, raised = _clocks(run, case, events)
     done = raised[EventKind.SLA_WARNING] | raised[EventKind.SLA_BREACH]
@@ -275,33 +359,32 @@ def _raise_warnings(run: _Run, case: Case, events: list[CaseEvent], seen: dateti
         and clock.warn_at is not None
         and clock.warn_at <= run.now
     ]
+    timeline = list(events)
     for clock in due:
-        _event(case, EventKind.SLA_WARNING, clock.kind, clock.due_at, run.now)
+        timeline.append(
+            writes.event(case, EventKind.SLA_WARNING, clock.kind, clock.due_at, run.now)
+        )
         # A paused clock has no due instant yet: the customer owes us information.
-        alert = _Alert(run, case, "warning", str(clock.kind), clock.due_at or clock.warn_at)
+        alert = _Alert(run, writes, case, "warning", str(clock.kind), clock.due_at or clock.warn_at)
         alert.send(_staff_on_duty(run, case), "sla_warning", paused=clock.due_at is None)
         if clock.due_at is not None:
             alert.send(case_customer_recipients(case), "sla_warning_customer")
-    case_clocks_recompute(case, now=run.now)
+    _recompute(run, writes, case, timeline)
     return len(due)
 
 
-def _raise_reminder(run: _Run, case: Case, events: list[CaseEvent], seen_due: datetime) -> int:
+def _raise_reminder(
+    run: _Run, writes: _Writes, case: Case, events: list[CaseEvent], seen_due: datetime
+) -> int:
     """Remind the assignee (or the supervisors) that a status update is due (SLP-11)."""
     if not case.is_open:
-        case_clocks_recompute(case, now=run.now)
+        _recompute(run, writes, case, events)
         return 0
-    _event(case, EventKind.UPDATE_REMINDER, "update", seen_due, run.now)
-    alert = _Alert(run, case, "reminder", "update", seen_due)
+    reminder = writes.event(case, EventKind.UPDATE_REMINDER, "update", seen_due, run.now)
+    alert = _Alert(run, writes, case, "reminder", "update", seen_due)
     alert.send(_staff_on_duty(run, case), "sla_update_reminder")
-    case_clocks_recompute(case, now=run.now)
+    _recompute(run, writes, case, [*events, reminder])
     return 1
-
-
-def _event(case: Case, kind: EventKind, clock: str, due_at: datetime | None, now: datetime) -> None:
-    """Append the sweep's internal timeline event; `due_at` is the instant that fell due."""
-    data = {"clock": str(clock), "due_at": due_at.isoformat() if due_at else None}
-    event_add(case, kind, by=None, at=now, public=False, new=clock, data=data)
 
 
 def _staff_on_duty(run: _Run, case: Case) -> list[User]:
@@ -325,6 +408,7 @@ class _Alert:
     """The emails of one raised warning, breach or reminder: same case, clock and due instant."""
 
     run: _Run
+    writes: _Writes
     case: Case
     kind: str  # warning, breach or reminder
     clock: str  # response, resolution or update
@@ -333,25 +417,27 @@ class _Alert:
     def send(
         self, users: Iterable[User], template: str, *, hold_until: datetime | None = None, **extra
     ) -> int:
-        """Queue one email per recipient; a repeat with the same key queues nothing."""
+        """Draft one email per recipient; the group writes them (a key already written, none)."""
         key = f"sla:{self.case.pk}:{self.clock}:{self.kind}:{self.due_at.isoformat()}"
-        queued = 0
-        for user in users:
-            message = outbox_enqueue(
+        # Held in the outbox until then; the outbox's minutely flush sends it once due.
+        held = hold_until if hold_until is not None and hold_until > self.run.now else None
+        drafts = [
+            OutboxDraft(
                 to_email=user.email,
                 recipient=user,
                 language=user.language,
                 template=template,
                 idempotency_key=f"{key}:{user.pk}",
                 context={**self.context(user), **extra},
+                not_before=held,
             )
-            if hold_until is not None and hold_until > self.run.now:
-                _hold(message, hold_until)
-            queued += 1
-        if not queued:
+            for user in users
+        ]
+        self.writes.emails.extend(drafts)
+        if not drafts:
             # The event stays on the timeline; someone should know that nobody was told.
             logger.warning("SLA sweep: nobody to send %s of case %s to", template, self.case.number)
-        return queued
+        return len(drafts)
 
     def context(self, user: User) -> dict:
         """Return the email's context, its times in the recipient's zone and language."""
@@ -373,12 +459,3 @@ class _Alert:
             "contact_name": str(case.contact) if case.contact else "",
             "case_path": f"/cases/{case.number}/",
         }
-
-
-def _hold(message: OutboxMessage, until: datetime) -> None:
-    """Keep a queued message back until `until`: the outbox sends nothing before next_attempt_at."""
-    # Same transaction as the enqueue, so the delivery queued on commit already finds the hold
-    # and skips; the outbox's minutely flush sends it once due.
-    OutboxMessage.objects.filter(
-        pk=message.pk, state=OutboxMessage.State.PENDING, attempts=0
-    ).update(next_attempt_at=until)

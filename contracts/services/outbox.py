@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -12,7 +14,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from contracts.models import OutboxMessage
+from contracts.models import OutboxMessage, User
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +22,38 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 # Backoff between attempts: 1, 2, 4 ... minutes, capped at one hour.
 BACKOFF_CAP = timedelta(hours=1)
+# Idempotency keys looked up per query: well under every database's parameter limit.
+KEYS_PER_QUERY = 500
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxDraft:
+    """One email to write to the outbox: the arguments of outbox_enqueue."""
+
+    to_email: str
+    template: str
+    language: str
+    idempotency_key: str
+    context: dict | None = None
+    recipient: User | None = None
+    headers: dict | None = None
+    # Held until then (e.g. the support calendar's next opening); the minutely flush sends it.
+    not_before: datetime | None = None
+
+    def fields(self) -> dict:
+        """Return the row's fields other than the key, the language made a supported one."""
+        language = self.language
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        return {
+            "to_email": self.to_email,
+            "recipient": self.recipient,
+            "language": language,
+            "template": self.template,
+            "context": self.context or {},
+            "headers": self.headers or {},
+            "next_attempt_at": self.not_before,
+        }
 
 
 def outbox_enqueue(
@@ -31,30 +65,81 @@ def outbox_enqueue(
     context: dict | None = None,
     recipient=None,
     headers: dict | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
     """Write one email to the outbox and deliver it after the transaction commits.
 
     The idempotency key makes the call safe to repeat: a second call with the
-    same key returns the existing row and queues nothing.
+    same key returns the existing row and queues nothing. A message held by
+    `not_before` is left to the minutely flush, which sends it once due.
     """
     from contracts.tasks import outbox_deliver
 
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    message, created = OutboxMessage.objects.get_or_create(
+    draft = OutboxDraft(
+        to_email=to_email,
+        template=template,
+        language=language,
         idempotency_key=idempotency_key,
-        defaults={
-            "to_email": to_email,
-            "recipient": recipient,
-            "language": language,
-            "template": template,
-            "context": context or {},
-            "headers": headers or {},
-        },
+        context=context,
+        recipient=recipient,
+        headers=headers,
+        not_before=not_before,
     )
-    if created:
+    message, created = OutboxMessage.objects.get_or_create(
+        idempotency_key=idempotency_key, defaults=draft.fields()
+    )
+    if created and _due(message, timezone.now()):
         transaction.on_commit(lambda: outbox_deliver.delay(message.pk))
     return message
+
+
+def outbox_enqueue_many(messages: Iterable[OutboxDraft]) -> list[OutboxMessage]:
+    """Write many emails to the outbox in a few queries; deliver the due ones after commit.
+
+    Returns one row per draft, in order. As with outbox_enqueue, a key already written, or
+    repeated among the drafts, gives the existing row and queues nothing; one task delivers
+    every new message due now, held ones are left to the minutely flush.
+    """
+    from contracts.tasks import outbox_deliver_batch
+
+    drafts = list(messages)
+    if not drafts:
+        return []
+    with transaction.atomic():
+        existing = _by_key([draft.idempotency_key for draft in drafts])
+        new: dict[str, OutboxMessage] = {}
+        for draft in drafts:
+            key = draft.idempotency_key
+            if key not in existing and key not in new:
+                new[key] = OutboxMessage(idempotency_key=key, **draft.fields())
+        # A concurrent writer of the same key wins the race; the re-read returns its row, and
+        # delivering it twice is harmless, since a delivery claims the row before sending.
+        OutboxMessage.objects.bulk_create(new.values(), ignore_conflicts=True)
+        created = _by_key(list(new))
+        now = timezone.now()
+        due = [message.pk for message in created.values() if _due(message, now)]
+        if due:
+            transaction.on_commit(lambda: outbox_deliver_batch.delay(due))
+    rows = existing | created
+    return [rows[draft.idempotency_key] for draft in drafts]
+
+
+def _by_key(keys: list[str]) -> dict[str, OutboxMessage]:
+    """Return the stored messages of these idempotency keys, by key."""
+    unique = list(dict.fromkeys(keys))
+    found: dict[str, OutboxMessage] = {}
+    for start in range(0, len(unique), KEYS_PER_QUERY):
+        chunk = unique[start : start + KEYS_PER_QUERY]
+        found.update(
+            (message.idempotency_key, message)
+            for message in OutboxMessage.objects.filter(idempotency_key__in=chunk)
+        )
+    return found
+
+
+def _due(message: OutboxMessage, now: datetime) -> bool:
+    """Tell whether the message may go out at `now`: not held, or held until no later."""
+    return message.next_attempt_at is None or message.next_attempt_at <= now
 
 
 def outbox_render(message: OutboxMessage) -> EmailMultiAlternatives:

@@ -13,9 +13,15 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_enqueue, outbox_render
+from contracts.services.outbox import (
+    OutboxDraft,
+    outbox_enqueue,
+    outbox_enqueue_many,
+    outbox_render,
+)
 from contracts.tasks import outbox_deliver, outbox_flush
 
 # Outside transactional tests, commit hooks (and so deliveries) run only under
@@ -168,6 +174,134 @@ def test_workers_delivering_one_message_at_the_same_time_send_it_once(settings):
     assert SlowCountingBackend.sent == ["ada@example.test"]
     message.refresh_from_db()
     assert (message.state, message.attempts) == (OutboxMessage.State.SENT, 1)
+
+
+# Many at once
+
+
+def _draft(key: str, *, to: str = "ada@example.test", **extra) -> OutboxDraft:
+    return OutboxDraft(
+        to_email=to,
+        template="rendered",
+        language=extra.pop("language", "en"),
+        idempotency_key=key,
+        context={"subject": "Hello", "text": f"Body {key}"},
+        **extra,
+    )
+
+
+def test_a_batch_is_written_and_delivered_by_one_task_after_commit(
+    db, email_backend, django_capture_on_commit_callbacks
+):
+    drafts = [_draft(f"batch:{n}", to=f"user{n}@example.test") for n in range(3)]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        messages = outbox_enqueue_many(drafts)
+        assert mail.outbox == [], "nothing may leave before the commit"
+
+    assert len(callbacks) == 1
+    assert [m.idempotency_key for m in messages] == ["batch:0", "batch:1", "batch:2"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "user0@example.test",
+        "user1@example.test",
+        "user2@example.test",
+    ]
+    states = OutboxMessage.objects.values_list("state", flat=True)
+    assert set(states) == {OutboxMessage.State.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_batch_sends_nothing_and_leaves_no_row(email_backend):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        outbox_enqueue_many([_draft("batch:1"), _draft("batch:2")])
+        raise RuntimeError("the sweep could not save the case")
+
+    assert not OutboxMessage.objects.exists()
+    assert mail.outbox == []
+
+
+def test_keys_repeated_in_a_batch_or_already_written_give_one_row_and_one_email(
+    db, email_backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = _enqueue("batch:old", to="old@example.test")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = outbox_enqueue_many(
+            [
+                _draft("batch:new", to="first@example.test"),
+                _draft("batch:old", to="someone-else@example.test"),
+                _draft("batch:new", to="second@example.test"),
+            ]
+        )
+
+    first, old, repeated = messages
+    assert old.pk == earlier.pk
+    assert old.to_email == "old@example.test"
+    assert repeated.pk == first.pk
+    assert OutboxMessage.objects.count() == 2
+    assert [m.to for m in mail.outbox] == [["first@example.test"]]
+
+
+def test_a_batch_costs_the_same_queries_for_3_and_30_messages(db):
+    def queries(count: int, prefix: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            outbox_enqueue_many(_draft(f"{prefix}:{n}") for n in range(count))
+        return len(captured)
+
+    assert queries(3, "small") == queries(30, "large")
+    assert OutboxMessage.objects.count() == 33
+
+
+def test_a_held_message_waits_for_its_time_then_the_flush_sends_it(
+    db, email_backend, django_capture_on_commit_callbacks
+):
+    opening = T0 + timedelta(hours=1)
+    with time_machine.travel(T0, tick=False), django_capture_on_commit_callbacks(execute=True):
+        held, due = outbox_enqueue_many(
+            [
+                _draft("held:1", to="customer@example.test", not_before=opening),
+                _draft("due:1", to="staff@example.test"),
+            ]
+        )
+
+    assert [m.to for m in mail.outbox] == [["staff@example.test"]]
+    due.refresh_from_db()
+    held.refresh_from_db()
+    assert due.state == OutboxMessage.State.SENT
+    assert (held.state, held.next_attempt_at) == (OutboxMessage.State.PENDING, opening)
+    with time_machine.travel(opening - timedelta(seconds=1), tick=False):
+        assert outbox_flush.delay().get() == 0
+        assert outbox_deliver.delay(held.pk).get() == "skipped"
+
+    with time_machine.travel(opening, tick=False):
+        assert outbox_flush.delay().get() == 1
+
+    held.refresh_from_db()
+    assert held.state == OutboxMessage.State.SENT
+    assert [m.to for m in mail.outbox] == [["staff@example.test"], ["customer@example.test"]]
+
+
+def test_a_single_message_can_be_held_too(db, email_backend, django_capture_on_commit_callbacks):
+    opening = T0 + timedelta(minutes=30)
+    with (
+        time_machine.travel(T0, tick=False),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        message = _enqueue("held:2", not_before=opening)
+
+    assert callbacks == [], "a held message is left to the flush"
+    assert message.next_attempt_at == opening
+    with time_machine.travel(opening, tick=False):
+        assert outbox_flush.delay().get() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_unsupported_language_in_a_batch_falls_back_to_english(db):
+    [message] = outbox_enqueue_many([_draft("batch:de", language="de")])
+
+    assert message.language == "en"
 
 
 # Failure, backoff, retries
