@@ -147,8 +147,14 @@ def staff_roles_sync(*, using: str = DEFAULT_DB_ALIAS) -> int:
 
 
 def staff_roles_sync_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """Sync the staff groups once `migrate` (or `flush`) is done; connected by portal.apps."""
+    """Sync the staff groups once `migrate` is done; connected by portal.apps."""
     from django.apps import apps
+
+    if "plan" not in kwargs:
+        # `flush` emits post_migrate too, without a plan: the data is gone and comes back
+        # from a fixture or a test's serialized rollback, which would clash with groups
+        # recreated here under new ids.
+        return
     from django.contrib.auth.management import create_permissions
 
     # post_migrate reaches each app in turn; the permissions of apps after this one may not

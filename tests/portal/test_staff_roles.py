@@ -78,11 +78,19 @@ def test_an_unknown_permission_in_the_map_fails_loudly_and_changes_nothing(monke
 def test_the_post_migrate_hook_resyncs_the_groups():
     Group.objects.get(name=StaffRole.SUPPORT_MANAGEMENT.label_en).permissions.clear()
 
-    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default", plan=[])
 
     assert _group_permissions(StaffRole.SUPPORT_MANAGEMENT) == set(
         ROLE_PERMISSIONS[StaffRole.SUPPORT_MANAGEMENT]
     )
+
+
+def test_the_hook_leaves_a_flushed_database_alone():
+    Group.objects.get(name=StaffRole.SUPPORT_MANAGEMENT.label_en).permissions.clear()
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # what flush sends
+
+    assert _group_permissions(StaffRole.SUPPORT_MANAGEMENT) == set()
 
 
 def test_the_command_reports_the_groups_it_changed():
