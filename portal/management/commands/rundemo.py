@@ -42,20 +42,24 @@ class Command(BaseCommand):
             ),
         ]
         self._print_banner(addr)
+        stopping: list[int] = []
+        # Installed explicitly: a shell may start us with SIGINT ignored, and a
+        # supervisor stops us with SIGTERM; both must stop the whole demo.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda received, _frame: stopping.append(received))
         try:
-            while all(p.poll() is None for p in processes):
+            while not stopping and all(p.poll() is None for p in processes):
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
         finally:
             for process in processes:
                 if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
+                    process.terminate()
             for process in processes:
                 try:
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        self.stdout.write("demo stopped")
 
     def _print_banner(self, addr: str) -> None:
         out = self.stdout.write
