@@ -131,7 +131,7 @@ def case_assign(*, case: Case, by: User, assignee: User | None, at: datetime | N
     if case.status in _FINAL:
         raise ValidationError(_("A closed or withdrawn case is not assigned."), code="final")
     if assignee == case.assignee:
-        _refuse_unchanged(_("The case is already assigned so."))
+        _refuse_unchanged(_("The case is already assigned to that person."))
     event_add(
         case,
         EventKind.ASSIGNMENT,
@@ -344,7 +344,7 @@ def case_classify_defect(
     if not case.is_open:
         raise ValidationError(_("Only an open case can be classified."), code="not_open")
     if case.category == kind and case.defect_reference == reference:
-        _refuse_unchanged(_("The case is already classified so."))
+        _refuse_unchanged(_("The case already has that classification."))
     with translation.override(case.organization.language):
         body = str(classification_explanation(kind, reference))
     event_add(

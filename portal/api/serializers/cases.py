@@ -195,7 +195,7 @@ class CommentCreateSerializer(serializers.Serializer):
     public = PublicByDefaultField(
         required=False,
         default=True,
-        help_text=_("Staff only may write internal notes (false); customers' comments are public."),
+        help_text=_("Only staff may write internal notes (public=false); customers' comments are always public."),
     )
 
 
