@@ -25,9 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RECIPIENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 SMALL = 5_000
-PARTNERS = 100
 DELIVERY_SAMPLE = 2_000
-BATCH = 2_000
+BATCH = 500
 
 
 def free_port() -> int:
@@ -48,7 +47,8 @@ def setup_django(tmp: Path, smtp_port: int) -> None:
     os.environ["VAR_DIR"] = str(tmp / "var")
     os.environ["CACHE_URL"] = "locmem://"
     os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
-    os.environ["CELERY_BROKER_URL"] = "memory://"
+    # Delivery batches queued by the fan-out wait in this in-process broker; nothing runs them.
+    os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
     os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -62,17 +62,12 @@ def setup_django(tmp: Path, smtp_port: int) -> None:
 
 
 def build_world(recipients: int) -> dict:
-    """Bulk-create partners, customers (one site, contract and contact each) and releases."""
-    from contracts.models import (
-        Contract,
-        Membership,
-        Organization,
-        Product,
-        Release,
-        Site,
-        SiteRelease,
-        User,
-    )
+    """Bulk-create, per 500 recipients, a partner and 499 customers with a site each.
+
+    One customer in five is an end customer of the batch's partner: every partner serves
+    about 100 sites, however large the world, as a real distributor would.
+    """
+    from contracts.models import Contract, Product, Release, Site, SiteRelease
 
     product = Product.objects.create(name="CONNECT CAM", code="connect-cam")
     today = dt.date.today()
@@ -82,27 +77,8 @@ def build_world(recipients: int) -> dict:
     big = Release.objects.create(
         product=product, version="B", release_date=today - dt.timedelta(days=30)
     )
-    customers = recipients - PARTNERS
-    Organization.objects.bulk_create(
-        [Organization(name=f"Partner {n:03d}", kind="distributor", country="US") for n in range(PARTNERS)]
-    )  # fmt: skip
-    partner_ids = list(Organization.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, customers, BATCH):
-        stop = min(start + BATCH, customers)
-        _customers_batch(start, stop, partner_ids, small, big, today)
-    users = [
-        User(email=f"partner{n:03d}@bench.test", password="!", language="en")
-        for n in range(PARTNERS)
-    ]
-    User.objects.bulk_create(users)
-    Membership.objects.bulk_create(
-        Membership(user=user, organization_id=org_id, role="admin", is_technical_contact=True)
-        for user, org_id in zip(
-            User.objects.filter(email__startswith="partner").order_by("email"),
-            partner_ids,
-            strict=True,
-        )
-    )
+    for batch, start in enumerate(range(0, recipients, BATCH)):
+        _batch(batch, start, min(start + BATCH, recipients), small, big, today)
     return {
         "small": small,
         "big": big,
@@ -112,56 +88,62 @@ def build_world(recipients: int) -> dict:
     }
 
 
-def _customers_batch(start, stop, partner_ids, small, big, today) -> None:
-    from contracts.models import Contract, Membership, Organization, Site, SiteRelease, User
+def _batch(batch: int, start: int, stop: int, small, big, today: dt.date) -> None:
+    from contracts.models import Contract, Organization, Site, SiteRelease
 
-    # One customer in five is an end customer served by a partner.
+    partner = Organization.objects.create(
+        name=f"Partner {batch:04d}", kind="distributor", country="US"
+    )
+    customers = range(start + 1, stop)
     orgs = Organization.objects.bulk_create(
         Organization(
             name=f"Customer {n:06d}",
             kind="end_customer" if n % 5 == 0 else "direct_customer",
-            partner_id=partner_ids[n % PARTNERS] if n % 5 == 0 else None,
+            partner=partner if n % 5 == 0 else None,
             country="FR" if n % 7 == 0 else "US",
             language="fr" if n % 7 == 0 else "en",
         )
-        for n in range(start, stop)
+        for n in customers
     )
     orgs = list(Organization.objects.filter(name__in=[o.name for o in orgs]).order_by("name"))
     Site.objects.bulk_create(
         Site(organization=org, name=f"{org.name} plant", code=f"S{n:06d}", country=org.country,
              time_zone="Europe/Paris" if org.country == "FR" else "America/Chicago")
-        for n, org in zip(range(start, stop), orgs, strict=True)
+        for n, org in zip(customers, orgs, strict=True)
     )  # fmt: skip
     sites = list(Site.objects.filter(organization__in=orgs).order_by("code"))
     Contract.objects.bulk_create(
         Contract(reference=f"CT-{n:06d}", holder=org, start_date=today - dt.timedelta(days=30),
                  end_date=today + dt.timedelta(days=335))
-        for n, org in zip(range(start, stop), orgs, strict=True)
+        for n, org in zip(customers, orgs, strict=True)
     )  # fmt: skip
     contracts = list(Contract.objects.filter(holder__in=orgs).order_by("reference"))
     Contract.sites.through.objects.bulk_create(
         Contract.sites.through(contract=contract, site=site)
         for contract, site in zip(contracts, sites, strict=True)
     )
+    # Release A runs on the first SMALL recipients' sites: a 5,000-strong audience.
     runs = [SiteRelease(site=site, release=big, seats=5) for site in sites]
-    runs += [SiteRelease(site=site, release=small, seats=2) for site in sites if _small(site)]
+    runs += [SiteRelease(site=site, release=small, seats=2) for site in sites if stop <= SMALL]
     SiteRelease.objects.bulk_create(runs)
+    _contacts(batch, customers, partner, orgs)
+
+
+def _contacts(batch: int, customers: range, partner, orgs: list) -> None:
+    """Give the partner, then each customer, one designated contact (ids in that order)."""
+    from contracts.models import Membership, User
+
+    emails = [f"partner{batch:04d}@bench.test"] + [f"contact{n:06d}@bench.test" for n in customers]
+    languages = ["en"] + [org.language for org in orgs]
     User.objects.bulk_create(
-        User(email=f"contact{n:06d}@bench.test", password="!", language=org.language)
-        for n, org in zip(range(start, stop), orgs, strict=True)
+        User(email=email, password="!", language=language)
+        for email, language in zip(emails, languages, strict=True)
     )
-    users = User.objects.filter(
-        email__in=[f"contact{n:06d}@bench.test" for n in range(start, stop)]
-    ).order_by("email")
+    users = {user.email: user for user in User.objects.filter(email__in=emails)}
     Membership.objects.bulk_create(
-        Membership(user=user, organization=org, role="admin", is_technical_contact=True)
-        for user, org in zip(users, orgs, strict=True)
+        Membership(user=users[email], organization=org, role="admin", is_technical_contact=True)
+        for email, org in zip(emails, [partner, *orgs], strict=True)
     )
-
-
-def _small(site) -> bool:
-    # The first SMALL customers' sites also run release A: a 5,000-strong audience.
-    return int(site.code[1:]) < SMALL
 
 
 def publish(release, title: str):
@@ -179,7 +161,7 @@ def publish(release, title: str):
 
 
 def fan_out(notice, *, traced: bool):
-    from contracts.services.notices import update_notice_fanout_run
+    from contracts.services.notice_fanout import update_notice_fanout_run
 
     if traced:
         tracemalloc.start()
@@ -244,6 +226,10 @@ def _run() -> None:
 
     started = time.perf_counter()
     world = build_world(RECIPIENTS)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum keeps them on a live database.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
         f"world ({connection.vendor}): recipients={RECIPIENTS:,} sites={world['sites']:,} "
         f"contracts={world['contracts']:,} built in {time.perf_counter() - started:.1f}s"

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts.models import Patch, Release, Site, SiteRelease, UpdateNotice, User
-from contracts.services.notices import update_notice_create, update_notice_fanout_run
+from contracts.services.notice_fanout import update_notice_fanout_run
+from contracts.services.notices import update_notice_create
 
 DEMO_AUTHOR = "manager@demo.test"
 

@@ -27,30 +27,40 @@ def _site_runs_for_user(user, notices: QuerySet[UpdateNotice]) -> dict[int, list
     return sites
 
 
-def _attach_sites(notices: list[UpdateNotice], runs: dict[int, list[Site]]) -> list[UpdateNotice]:
-    """Set ``affected_sites`` on each notice; keep only notices with at least one."""
+def _attach_sites(
+    notices: list[UpdateNotice], runs: dict[int, list[Site]], *, shown: int | None = None
+) -> list[UpdateNotice]:
+    """Set ``affected_sites`` (the first `shown`) and ``more_sites`` on each notice.
+
+    Only notices with at least one of the user's sites are kept.
+    """
     kept = []
     for notice in notices:
         found = {site.pk: site for release in notice.releases.all() for site in runs[release.pk]}
-        notice.affected_sites = sorted(found.values(), key=lambda site: site.code)
-        if notice.affected_sites:
+        sites = sorted(found.values(), key=lambda site: site.code)
+        notice.affected_sites = sites[:shown]
+        notice.more_sites = len(sites) - len(notice.affected_sites)
+        if sites:
             kept.append(notice)
     return kept
 
 
-def update_notice_list_for_user(user) -> list[UpdateNotice]:
-    """Return the sent notices that concern the user's sites, newest first, with those sites."""
+def update_notice_list_for_user(user, *, sites_shown: int = 20) -> list[UpdateNotice]:
+    """Return the sent notices that concern the user's sites, newest first, with those sites.
+
+    Staff see every sent notice, without a site list (the admin has the audience).
+    """
     if not user.is_authenticated or not user.is_active:
         return []
-    published = UpdateNotice.objects.published()
+    published = UpdateNotice.objects.published().prefetch_related("releases__product")
+    if user.is_staff:
+        notices = list(published.order_by("-published_at", "-pk"))
+        for notice in notices:
+            notice.affected_sites, notice.more_sites = [], 0
+        return notices
     runs = _site_runs_for_user(user, published)
-    notices = (
-        published.filter(releases__in=list(runs))
-        .distinct()
-        .prefetch_related("releases__product")
-        .order_by("-published_at", "-pk")
-    )
-    return _attach_sites(list(notices), runs)
+    notices = published.filter(releases__in=list(runs)).distinct()
+    return _attach_sites(list(notices.order_by("-published_at", "-pk")), runs, shown=sites_shown)
 
 
 def update_notice_get_for_user(user, pk: int) -> UpdateNotice:
@@ -58,6 +68,12 @@ def update_notice_get_for_user(user, pk: int) -> UpdateNotice:
     if not user.is_authenticated or not user.is_active:
         raise Http404("No such notice")
     notices = UpdateNotice.objects.published().filter(pk=pk).prefetch_related("releases__product")
+    if user.is_staff:
+        notice = notices.first()
+        if notice is None:
+            raise Http404("No such notice")
+        notice.affected_sites, notice.more_sites = [], 0
+        return notice
     found = _attach_sites(list(notices), _site_runs_for_user(user, notices))
     if not found:
         raise Http404("No such notice")

@@ -10,11 +10,8 @@ from contracts.services.contracts import (
     contracts_expiry_day,
     contracts_send_expiry_notices,
 )
-from contracts.services.notices import (
-    update_notice_fanout_chunk,
-    update_notice_fanout_plan,
-    update_notices_publish_due,
-)
+from contracts.services.notice_fanout import update_notice_fanout_chunk, update_notice_fanout_plan
+from contracts.services.notices import update_notices_publish_due
 from contracts.services.outbox import outbox_deliver_one, outbox_due_ids
 
 
@@ -50,20 +47,17 @@ def outbox_deliver_batch(message_ids: list[int]) -> int:
 
 @shared_task(ignore_result=True)
 def notice_fanout(notice_id: int) -> int:
-    """Count a notice's audience and queue one task per chunk of recipients; safe to run twice."""
-    plan = update_notice_fanout_plan(notice_id=notice_id)
-    for after_user_id, last_user_id in plan.chunks:
-        notice_fanout_chunk.delay(notice_id, after_user_id, last_user_id)
-    return plan.recipients
+    """Stream a notice's audience and queue one task per chunk of recipients; safe to run twice."""
+    return update_notice_fanout_plan(
+        notice_id=notice_id,
+        dispatch=lambda user_ids: notice_fanout_chunk.delay(notice_id, user_ids),
+    )
 
 
 @shared_task(ignore_result=True)
-def notice_fanout_chunk(notice_id: int, after_user_id: int, last_user_id: int) -> int:
+def notice_fanout_chunk(notice_id: int, user_ids: list[int]) -> int:
     """Write the deliveries and emails of one chunk of a notice's recipients; safe to run twice."""
-    result = update_notice_fanout_chunk(
-        notice_id=notice_id, after_user_id=after_user_id, last_user_id=last_user_id
-    )
-    return result.queued
+    return update_notice_fanout_chunk(notice_id=notice_id, user_ids=user_ids).queued
 
 
 @shared_task(ignore_result=True)

@@ -20,6 +20,16 @@ urlpatterns = [
     path("updates/<int:pk>/", views_updates.updates_detail, name="updates_detail"),
     path("updates/preferences/", views_updates.updates_preferences, name="updates_preferences"),
     path(
+        "updates/sites/<str:code>/",
+        views_updates.site_releases_edit,
+        name="updates_site_releases",
+    ),
+    path(
+        "updates/sites/<str:code>/<int:pk>/delete/",
+        views_updates.site_release_delete,
+        name="updates_site_release_delete",
+    ),
+    path(
         "updates/unsubscribe/<str:token>/",
         views_updates.updates_unsubscribe,
         name="updates_unsubscribe",

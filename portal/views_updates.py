@@ -1,17 +1,19 @@
-"""Portal pages of software update notices: the list, one notice, preferences, unsubscribe."""
+"""Portal pages of software updates: notices, preferences, unsubscribe, what each site runs."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contracts.models import ContactPreference
+from contracts.models import ContactPreference, Patch, Release, Site, SiteRelease
+from contracts.selectors import site_get_for_user
 from contracts.selectors_notices import update_notice_get_for_user, update_notice_list_for_user
 from contracts.services.notices import (
     contact_preference_set,
@@ -19,6 +21,8 @@ from contracts.services.notices import (
     unsubscribe_user,
     update_notice_mark_read,
 )
+from contracts.services.site_releases import site_release_remove, site_release_save
+from portal.permissions import ADMIN_ROLES, has_member_role, require_member_role
 
 
 def _opted_out(user) -> bool:
@@ -71,3 +75,59 @@ def updates_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         contact_preference_unsubscribe(token=token)
         return render(request, "portal/unsubscribe.html", {"done": True, "email": user.email})
     return render(request, "portal/unsubscribe.html", {"email": user.email})
+
+
+class SiteReleaseForm(forms.ModelForm):
+    """A release a site runs; the model refuses a patch of another release."""
+
+    class Meta:
+        model = SiteRelease
+        fields = ["release", "patch", "seats"]
+
+    def __init__(self, *args, site: Site, **kwargs) -> None:
+        super().__init__(*args, instance=SiteRelease(site=site), **kwargs)
+        self.fields["release"].queryset = Release.objects.select_related("product")
+        self.fields["patch"].queryset = Patch.objects.select_related("release__product")
+
+    def validate_unique(self) -> None:
+        # Saving a release the site already records updates it (site_release_save).
+        return
+
+
+def _site_runs(site: Site) -> list[SiteRelease]:
+    return list(site.site_releases.select_related("release__product", "patch"))
+
+
+@login_required
+def site_releases_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Show what one of the user's sites runs; its organisation's admins keep it current."""
+    site = site_get_for_user(request.user, code)
+    may_edit = has_member_role(request.user, *ADMIN_ROLES)
+    form = SiteReleaseForm(site=site)
+    if request.method == "POST":
+        require_member_role(request.user, *ADMIN_ROLES)
+        form = SiteReleaseForm(request.POST, site=site)
+        if form.is_valid():
+            data = form.cleaned_data
+            run = site_release_save(
+                site=site, release=data["release"], patch=data["patch"], seats=data["seats"]
+            )
+            saved = _("Saved: %(site)s runs %(run)s.") % {"site": site.code, "run": run}
+            messages.success(request, saved)
+            return redirect("updates_site_releases", code=site.code)
+    context = {"site": site, "runs": _site_runs(site), "form": form, "may_edit": may_edit}
+    return render(request, "portal/site_releases.html", context)
+
+
+@login_required
+@require_POST
+def site_release_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Forget a release one of the user's sites no longer runs (organisation admins)."""
+    site = site_get_for_user(request.user, code)
+    require_member_role(request.user, *ADMIN_ROLES)
+    run = get_object_or_404(SiteRelease, pk=pk, site=site)
+    site_release_remove(site_release=run)
+    messages.success(
+        request, _("Removed %(run)s from %(site)s.") % {"run": run.release, "site": site.code}
+    )
+    return redirect("updates_site_releases", code=site.code)

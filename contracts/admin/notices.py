@@ -22,17 +22,19 @@ from contracts.models import OutboxMessage, Release, SiteRelease, UpdateNotice, 
 from contracts.roles import StaffRole
 from contracts.selectors_notices import releases_unsupported_ids, sites_on_unsupported_releases
 from contracts.services.notice_audience import AffectedSite
-from contracts.services.notices import (
+from contracts.services.notice_fanout import (
     REPORT_COLUMNS,
     TEMPLATE,
     notice_message_context,
-    notice_publish_day,
-    update_notice_check_releases,
     update_notice_failures,
     update_notice_progress,
-    update_notice_publish,
     update_notice_report_rows,
     update_notice_retry_failed,
+)
+from contracts.services.notices import (
+    notice_publish_day,
+    update_notice_check_releases,
+    update_notice_publish,
     update_notice_save,
     update_notice_unschedule,
 )
@@ -210,11 +212,11 @@ def _sample_sites(notice: UpdateNotice) -> list[AffectedSite]:
             code=run.site.code,
             name=run.site.name,
             organization=run.site.organization.name,
-            runs=str(run.patch or run.release),
+            runs=[str(run.patch or run.release)],
         )
         for run in runs
     ]
-    return sites or [AffectedSite("EXAMPLE-01", "Example site", "Example Ltd", "-")]
+    return sites or [AffectedSite("EXAMPLE-01", "Example site", "Example Ltd", ["-"])]
 
 
 def notice_preview(notice: UpdateNotice, language: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from contracts.models import OutboxMessage, UpdateNotice
 from contracts.selectors_notices import sites_on_unsupported_releases
-from contracts.services.notices import update_notice_fanout_run
+from contracts.services.notice_fanout import update_notice_fanout_run
 from tests.contracts.notices_cast import T0, contact, notice, runs
 
 ADMIN = "/admin/contracts/updatenotice/"

@@ -9,11 +9,8 @@ import time_machine
 from django.core import mail
 
 from contracts.models import Contract, NoticeDelivery, OutboxMessage, UpdateNotice
-from contracts.services.notices import (
-    contact_preference_set,
-    update_notice_fanout_run,
-    update_notice_publish,
-)
+from contracts.services.notice_fanout import update_notice_fanout_run
+from contracts.services.notices import contact_preference_set, update_notice_publish
 from tests.contracts.notices_cast import T0, contact, notice, recipients, runs
 from tests.factories import ContractFactory, OrganizationFactory, SiteFactory
 

@@ -14,15 +14,14 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 
 from contracts.models import NoticeDelivery, OutboxMessage, UpdateNotice
-from contracts.services.notices import (
-    unsubscribe_user,
+from contracts.services.notice_fanout import (
     update_notice_fanout_chunk,
     update_notice_fanout_plan,
     update_notice_progress,
-    update_notice_publish,
     update_notice_report_rows,
     update_notice_retry_failed,
 )
+from contracts.services.notices import unsubscribe_user, update_notice_publish
 from contracts.tasks import notice_fanout, notices_publish_due
 from tests.contracts.notices_cast import T0, contact, messages_of, notice, runs
 from tests.factories import ContractFactory, OrganizationFactory, SiteFactory
@@ -57,6 +56,10 @@ def five_customers(releases):
     return people
 
 
+class WorkerKilled(Exception):
+    """The worker running a fan-out died."""
+
+
 def command(notice_id: int) -> str:
     out = io.StringIO()
     call_command("publish_notice", str(notice_id), stdout=out)
@@ -88,13 +91,19 @@ def test_a_fanout_killed_after_its_first_chunk_then_run_again_sends_each_person_
 ):
     urgent = notice([releases["2026"]])
     update_notice_publish(notice=urgent, enqueue=False)
-    plan = update_notice_fanout_plan(notice_id=urgent.pk, size=2)
-    assert plan.recipients == 5
-    assert len(plan.chunks) == 3
-    # The first chunk commits, then the process dies before its delivery task is queued.
-    after, last = plan.chunks[0]
-    with django_capture_on_commit_callbacks(execute=False):
-        update_notice_fanout_chunk(notice_id=urgent.pk, after_user_id=after, last_user_id=last)
+    chunks: list[list[int]] = []
+
+    def write_one_chunk_then_die(user_ids: list[int]) -> None:
+        if chunks:
+            raise WorkerKilled
+        # The chunk commits, then the process dies before its delivery task is queued.
+        with django_capture_on_commit_callbacks(execute=False):
+            update_notice_fanout_chunk(notice_id=urgent.pk, user_ids=user_ids)
+        chunks.append(user_ids)
+
+    with pytest.raises(WorkerKilled):
+        update_notice_fanout_plan(notice_id=urgent.pk, dispatch=write_one_chunk_then_die, size=2)
+    assert len(chunks[0]) == 2
     assert messages_of(urgent).filter(state=OutboxMessage.State.PENDING).count() == 2
     assert mail.outbox == []
 

@@ -228,3 +228,31 @@ def test_other_views_keep_their_csrf_check(acme_agent):
     client.force_login(acme_agent)
 
     assert client.post("/updates/preferences/", {}).status_code == 403
+
+
+def test_a_long_site_list_shows_the_first_sites_and_counts_the_rest(
+    client, world, partner, partner_agent
+):
+    from tests.factories import ContractFactory, OrganizationFactory, SiteFactory
+
+    for n in range(22):
+        customer = OrganizationFactory(name=f"Served {n}", kind="end_customer", partner=partner)
+        site = SiteFactory(organization=customer, code=f"SRV-{n:02d}")
+        ContractFactory(holder=customer, sites=[site])
+        runs(site, world["2026"])
+    published([world["2026"]])
+
+    response = page(client, partner_agent)
+
+    (listed,) = response.context["notices"]
+    assert len(listed.affected_sites) == 20
+    assert listed.more_sites == 3  # 23 sites: Initech's and the 22 above
+    assert "and 3 more sites" in response.content.decode()
+
+
+def test_staff_see_every_sent_notice_without_a_site_list(world, staff_agent, staff_login):
+    published([world["2027"]], title_en="Globex-only fix")
+
+    response = staff_login(staff_agent).get("/updates/")
+
+    assert [n.title_en for n in response.context["notices"]] == ["Globex-only fix"]

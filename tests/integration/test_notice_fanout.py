@@ -11,12 +11,9 @@ import pytest
 from harness import CeleryWorker, database_url, wait_for
 
 from contracts.models import NoticeDelivery, OutboxMessage, UpdateNotice
-from contracts.services.notices import (
-    contact_preference_set,
-    update_notice_fanout_chunk,
-    update_notice_fanout_plan,
-    update_notice_publish,
-)
+from contracts.services.notice_audience import notice_audience_chunks
+from contracts.services.notice_fanout import update_notice_fanout_chunk
+from contracts.services.notices import contact_preference_set, update_notice_publish
 from contracts.tasks import notice_fanout
 from tests.contracts.notices_cast import contact, notice, runs
 from tests.factories import ContractFactory, OrganizationFactory, SiteFactory
@@ -99,12 +96,10 @@ def audience(releases, partner):
 def test_a_notice_reaches_exactly_its_recipients_once_despite_a_crash_and_a_double_task(
     notice_worker, smtp_server, releases, audience
 ):
-    urgent = notice([releases["2026"]])
-    update_notice_publish(notice=urgent, enqueue=False)
+    urgent = update_notice_publish(notice=notice([releases["2026"]]), enqueue=False)
     # A first run writes one chunk, then dies; the fan-out task is then sent twice.
-    plan = update_notice_fanout_plan(notice_id=urgent.pk, size=1)
-    after, last = plan.chunks[0]
-    update_notice_fanout_chunk(notice_id=urgent.pk, after_user_id=after, last_user_id=last)
+    first = next(notice_audience_chunks(urgent, day=urgent.published_at.date(), size=1))
+    update_notice_fanout_chunk(notice_id=urgent.pk, user_ids=first)
     notice_fanout.delay(urgent.pk)
     notice_fanout.delay(urgent.pk)
 

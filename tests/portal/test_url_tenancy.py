@@ -115,6 +115,19 @@ def _update_notice(world: World) -> dict:
     return {"pk": notice.pk}
 
 
+@covers("updates_site_releases")
+def _site_releases(world: World) -> dict:
+    return {"code": world.site.code}
+
+
+@covers("updates_site_release_delete", method="post")
+def _site_release(world: World) -> dict:
+    from contracts.models import SiteRelease
+
+    run = SiteRelease.objects.create(site=world.site, release=world.fixture("release_2026"))
+    return {"code": world.site.code, "pk": run.pk}
+
+
 @covers("cases:attachment_download")
 def _attachment(world: World) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile

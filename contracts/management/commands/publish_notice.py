@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from contracts.models import UpdateNotice
-from contracts.services.notices import update_notice_fanout_run
+from contracts.services.notice_fanout import update_notice_fanout_run
 
 
 class Command(BaseCommand):

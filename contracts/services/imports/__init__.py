@@ -26,6 +26,12 @@ contact_email          optional: the organisation's designated technical contact
                        becomes an admin member; an existing member is flagged as contact
 contact_language       optional, en or fr; defaults to organisation_language
 
+Three more columns may be added, each optional (see imports/site_releases.py):
+
+site_release           a release the site runs, by version (such as 2026); needs site_code
+site_patch             its patch level (such as 2026.1), a patch of that release
+site_seats             its number of seats, a whole number (1 when empty)
+
 One row per (contract, site) pair: a contract covering three sites takes three rows
 repeating its reference and dates. Rows about the same organisation, site, contract or
 contact must agree; a contract's sites become exactly the sites of its rows.

@@ -11,7 +11,7 @@ from contracts.models import Contract, Membership, Organization, Site
 from contracts.services.imports.existing import Existing
 from contracts.services.imports.specs import ContactSpec, ContractSpec, FileSpecs, OrgSpec, SiteSpec
 
-KINDS = ("organizations", "sites", "contracts", "contacts")
+KINDS = ("organizations", "sites", "contracts", "contacts", "site_releases")
 
 
 @dataclass

@@ -32,6 +32,8 @@ COLUMNS: tuple[str, ...] = (
     "contact_email",
     "contact_language",
 )
+# Columns a file may add, in any order: what each site runs (see imports/site_releases.py).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("site_release", "site_patch", "site_seats")
 
 FileInput = str | os.PathLike | bytes | IO[str] | IO[bytes]
 
@@ -135,6 +137,8 @@ def rows_read(text: str) -> tuple[list[RawRow], list[RowError]]:
                 errors.append(_width_error(start, len(cells), len(header)))
                 continue
             values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+            for name in OPTIONAL_COLUMNS:
+                values.setdefault(name, "")
             rows.append(RawRow(start, values))
     except csv.Error as exc:
         errors.append(
@@ -154,7 +158,7 @@ def _header_errors(header: list[str]) -> list[RowError]:
     for name in header:
         if name in seen:
             errors.append(RowError(1, name, _("this column appears twice")))
-        elif name not in COLUMNS:
+        elif name not in COLUMNS and name not in OPTIONAL_COLUMNS:
             errors.append(RowError(1, name, _unknown_column(name)))
         seen.add(name)
     for name in COLUMNS:
@@ -164,7 +168,7 @@ def _header_errors(header: list[str]) -> list[RowError]:
 
 
 def _unknown_column(name: str) -> str:
-    guess = difflib.get_close_matches(name.lower(), COLUMNS, n=1)
+    guess = difflib.get_close_matches(name.lower(), COLUMNS + OPTIONAL_COLUMNS, n=1)
     if guess:
         return _("unknown column (did you mean %(guess)s?)") % {"guess": guess[0]}
     return _("unknown column (the columns are: %(columns)s)") % {"columns": ", ".join(COLUMNS)}

@@ -22,6 +22,11 @@ from contracts.services.imports.reading import (
     source_read,
 )
 from contracts.services.imports.rows import ParsedRow, row_parse
+from contracts.services.imports.site_releases import (
+    site_releases_check,
+    site_releases_collect,
+    site_releases_write,
+)
 from contracts.services.imports.specs import FileSpecs, specs_collect
 from contracts.services.imports.writing import plan_apply
 
@@ -134,6 +139,8 @@ def _file_checked(text: str, progress: Progress | None) -> tuple[int, FileSpecs,
     # Disagreements between well-formed rows are real whatever else is wrong.
     specs, specs_errors = specs_collect(rows)
     errors += specs_errors
+    specs.site_releases, release_errors = site_releases_collect(raw_rows)
+    errors += release_errors
     return total, specs, sorted(errors, key=lambda error: error.line or 0)
 
 
@@ -141,12 +148,14 @@ def _specs_imported(specs: FileSpecs, *, dry_run: bool) -> Plan:
     """Check the file against the database and write it, in one transaction."""
     with transaction.atomic():
         found = existing_load(specs)
-        errors = checks_run(specs, found)
+        errors = checks_run(specs, found) + site_releases_check(specs.site_releases)
         if errors:
-            raise _Refused(errors)
+            raise _Refused(sorted(errors, key=lambda error: error.line or 0))
         plan = plan_make(specs, found)
         if not dry_run:
             plan_apply(plan, found)
+        # After the sites, which a site release may point at.
+        plan.counts["site_releases"] = site_releases_write(specs.site_releases, dry_run=dry_run)
     return plan
 
 

@@ -72,6 +72,8 @@ class FileSpecs:
     sites: dict[str, SiteSpec] = field(default_factory=dict)
     contracts: dict[str, ContractSpec] = field(default_factory=dict)
     contacts: dict[str, ContactSpec] = field(default_factory=dict)
+    # (site code, release version) -> what the site runs; see imports/site_releases.py.
+    site_releases: dict = field(default_factory=dict)
 
 
 def specs_collect(rows: list[ParsedRow]) -> tuple[FileSpecs, list[RowError]]:
