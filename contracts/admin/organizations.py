@@ -163,6 +163,18 @@ class SiteAdmin(ContractAdministratorEdits, admin.ModelAdmin):
     search_fields = ["code", "name", "organization__name"]
     autocomplete_fields = ["organization"]
 
+    # What each site runs lives with the notices (contracts.admin.notices), which imports
+    # this module; the inline and the filter are looked up when the page is built.
+    def get_inlines(self, request, obj):
+        from contracts.admin.notices import SiteReleaseInline
+
+        return [*super().get_inlines(request, obj), SiteReleaseInline]
+
+    def get_list_filter(self, request):
+        from contracts.admin.notices import SiteOnUnsupportedReleaseFilter
+
+        return [*super().get_list_filter(request), SiteOnUnsupportedReleaseFilter]
+
 
 @admin.register(Membership)
 class MembershipAdmin(ContractAdministratorEdits, admin.ModelAdmin):

@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sla.admin.policy_notices import announce_selected
 from sla.models import NOTICE_PERIOD, PolicyTarget, PolicyVersion, Priority
 from sla.services.policies import (
     policy_version_create_draft,
-    policy_version_publish,
     policy_version_withdraw,
 )
 
@@ -84,7 +84,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["status", "created_at", "published_at"]
     inlines = [PolicyTargetInline]
-    actions = ["publish_selected", "withdraw_selected", "copy_as_draft"]
+    # Publishing always sends the SLP-17 notice: there is no silent publish action.
+    actions = [announce_selected, "withdraw_selected", "copy_as_draft"]
 
     @admin.display(description=_("in force now"), boolean=True)
     def in_force(self, obj: PolicyVersion) -> bool:
@@ -96,32 +97,6 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return not _is_locked(obj) and super().has_delete_permission(request, obj)
-
-    @admin.action(description=_("Publish the selected drafts (notice already sent)"))
-    def publish_selected(self, request: HttpRequest, queryset) -> None:
-        for version in queryset.order_by("effective_from"):
-            if version.notice_sent_at is None:
-                self.message_user(
-                    request,
-                    _("“%(name)s”: record when its notice was sent before publishing.")
-                    % {"name": version.name},
-                    messages.ERROR,
-                )
-                continue
-            try:
-                policy_version_publish(version=version, notice_sent_at=version.notice_sent_at)
-            except ValidationError as exc:
-                self._report(request, version, exc)
-            else:
-                self.message_user(
-                    request,
-                    _("“%(name)s” is published; it takes effect %(when)s.")
-                    % {
-                        "name": version.name,
-                        "when": f"{timezone.localtime(version.effective_from):%Y-%m-%d %H:%M %Z}",
-                    },
-                    messages.SUCCESS,
-                )
 
     @admin.action(description=_("Withdraw the selected published versions not yet in force"))
     def withdraw_selected(self, request: HttpRequest, queryset) -> None:

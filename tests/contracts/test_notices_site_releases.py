@@ -110,3 +110,18 @@ def test_another_tenants_site_answers_404(client, globex_admin, acme_site, relea
     assert client.post(url(acme_site), {"release": releases["2027"].pk}).status_code == 404
     assert client.post(f"{url(acme_site)}{run.pk}/delete/").status_code == 404
     assert SiteRelease.objects.count() == 1
+
+
+def test_staff_see_and_filter_what_a_site_runs_in_the_site_admin(staff_login, staff_superuser):
+    from tests.factories import SiteFactory
+
+    site = SiteFactory()
+    client = staff_login(staff_superuser)
+
+    page = client.get(f"/admin/contracts/site/{site.pk}/change/")
+    listing = client.get("/admin/contracts/site/")
+
+    assert page.status_code == 200
+    inlines = [type(formset.opts).__name__ for formset in page.context["inline_admin_formsets"]]
+    assert "SiteReleaseInline" in inlines
+    assert listing.status_code == 200

@@ -148,26 +148,26 @@ def test_a_draft_taking_effect_too_soon_after_its_notice_is_refused_next_to_the_
     assert list(response.context["adminform"].form.errors) == ["effective_from"]
 
 
-def test_the_publish_action_publishes_a_draft_with_its_notice(admin_client):
-    version = draft("SLP 2")
-    html = run_action(admin_client, "publish_selected", version)
-    assert "“SLP 2” is published; it takes effect" in html
+def test_the_announce_action_sends_the_notice_and_publishes_the_draft(admin_client):
+    version = draft("SLP 2", notice=None)
+    html = run_action(admin_client, "announce_selected", version)
+    assert "“SLP 2”: notice sent to" in html
     version.refresh_from_db()
     assert version.is_published
+    assert version.notice_sent_at is not None
 
 
-def test_the_publish_action_reports_a_missing_notice(admin_client):
+def test_there_is_no_way_to_publish_without_sending_the_notice(admin_client):
+    response = admin_client.get(reverse("admin:sla_policyversion_changelist"))
+    actions = dict(response.context["action_form"].fields["action"].choices)
+    assert "announce_selected" in actions
+    assert "publish_selected" not in actions
+
+
+def test_the_announce_action_reports_a_broken_rule_as_a_message(admin_client):
     version = draft("SLP 2", notice=None)
-    html = run_action(admin_client, "publish_selected", version)
-    assert "record when its notice was sent before publishing" in html
-    version.refresh_from_db()
-    assert version.status == PolicyVersion.Status.DRAFT
-
-
-def test_the_publish_action_reports_a_broken_rule_as_a_message(admin_client):
-    version = draft("SLP 2")
     version.targets.filter(priority="P4").delete()
-    html = run_action(admin_client, "publish_selected", version)
+    html = run_action(admin_client, "announce_selected", version)
     assert "“SLP 2”: Targets are missing for P4." in html
     version.refresh_from_db()
     assert version.status == PolicyVersion.Status.DRAFT
