@@ -148,7 +148,11 @@ class PolicyTarget(models.Model):
         help_text=_("Cadence of status updates to the technical contact (SLP-11)."),
     )
     to_confirm = models.BooleanField(
-        _("to confirm"), default=False, help_text=_("The figure interprets an ambiguous passage of the policy text and awaits confirmation.")
+        _("to confirm"),
+        default=False,
+        help_text=_(
+            "The figure interprets an ambiguous passage of the policy text and awaits confirmation."
+        ),
     )
     note = models.TextField(_("note"), blank=True)
 

@@ -195,7 +195,9 @@ class CommentCreateSerializer(serializers.Serializer):
     public = PublicByDefaultField(
         required=False,
         default=True,
-        help_text=_("Only staff may write internal notes (public=false); customers' comments are always public."),
+        help_text=_(
+            "Only staff may write internal notes (public=false); customers' comments are always public."
+        ),
     )
 
 
