@@ -203,7 +203,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Redis re-delivers a task not acknowledged within this window; no task
-    # may be scheduled further ahead than it (see portal.celery.MAX_COUNTDOWN).
+    # may be scheduled further ahead than it: retries are driven by beat, never by ETAs.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
