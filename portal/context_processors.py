@@ -1,7 +1,8 @@
-"""Template context of every portal page: the notice banners of base.html."""
+"""Template context of every portal page: account options and the notice banners of base.html."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -18,6 +19,11 @@ def _upcoming_policy_change() -> PolicyVersion | None:
         .order_by("effective_from")
         .first()
     )
+
+
+def accounts(request: HttpRequest) -> dict:
+    """Tell templates whether self sign-up is open (it is not unless configured)."""
+    return {"signup_open": settings.ACCOUNT_ALLOW_REGISTRATION}
 
 
 def notice_banners(request: HttpRequest) -> dict:

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.accounts",
                 "portal.context_processors.notice_banners",
             ],
         },

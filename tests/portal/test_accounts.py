@@ -174,3 +174,18 @@ def test_account_pages_require_a_login(client, db, path):
 
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_the_sign_in_page_does_not_invite_to_a_closed_sign_up(client, db):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert "/accounts/signup/" not in page
+    assert "portal administrator invites you" in page
+
+
+def test_the_sign_in_page_offers_sign_up_when_it_is_open(client, settings, db):
+    settings.ACCOUNT_ALLOW_REGISTRATION = True
+
+    page = client.get("/accounts/login/").content.decode()
+
+    assert 'href="/accounts/signup/"' in page
