@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Site
 from sla.businesstime import BusinessTimeError, SupportCalendar
+from sla.holiday_names import holiday_name_label
 from sla.models import Calendar, CalendarCountry, Closure, OpeningWindow, SiteCalendar
 
 # Engines are cheap to use but not to build (two queries plus holiday checks); the case sweep
@@ -161,7 +162,7 @@ def closed_reason_label(reason: str | None) -> str | None:
         return _("Weekend")
     kind, _sep, detail = reason.partition(": ")
     if kind == "holiday":
-        return _("Holiday: %(name)s") % {"name": detail}
+        return _("Holiday: %(name)s") % {"name": holiday_name_label(detail)}
     if kind == "closure":
         return _("Closure: %(reason)s") % {"reason": detail}
     return _("No support hours that day")
