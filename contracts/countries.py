@@ -271,8 +271,3 @@ def validate_country(value: str) -> None:
 def country_name(code: str) -> str:
     """Return the country's name in the active language, or the code if unknown."""
     return str(COUNTRIES.get(code, code))
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """Return (code, name) pairs sorted by name in the active language."""
-    return sorted(((code, str(name)) for code, name in COUNTRIES.items()), key=lambda c: c[1])

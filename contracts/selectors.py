@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from contracts.models import Contract, Membership, Organization, Product, Release, Site
+from contracts.models import Contract, Membership, Organization, Release, Site
 
 
 def organization_for_user(user) -> Organization | None:
@@ -51,13 +51,6 @@ def contract_get_for_user(user, reference: str) -> Contract:
     if contract is None:
         raise Http404("No such contract")
     return contract
-
-
-def product_list_for_user(user) -> QuerySet[Product]:
-    """Return the products; every active signed-in person may see them."""
-    if not user.is_authenticated or not user.is_active:
-        return Product.objects.none()
-    return Product.objects.all()
 
 
 def release_list_for_user(user) -> QuerySet[Release]:

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from contracts.models import Release, Site, SiteRelease, UpdateNotice
-from contracts.services.releases import SupportStatus, support_statuses
+from contracts.services.releases import SupportStatus, release_statuses
 
 
 def _site_runs_for_user(user, notices: QuerySet[UpdateNotice]) -> dict[int, list[Site]]:
@@ -99,7 +99,7 @@ def update_notices_unread_urgent_for_user(user, *, limit: int = 3) -> list[Updat
 def releases_unsupported_ids(*, on: dt.date | None = None) -> list[int]:
     """Return the ids of the releases without support on the day (SLP-2)."""
     on = on or timezone.localdate()
-    statuses = support_statuses(Release.objects.only("pk", "product_id", "release_date"), on=on)
+    statuses = release_statuses(on=on)
     return [pk for pk, status in statuses.items() if status == SupportStatus.UNSUPPORTED]
 
 

@@ -18,18 +18,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from contracts.admin.organizations import ContractAdministratorEdits
-from contracts.models import OutboxMessage, Release, SiteRelease, UpdateNotice, User
+from contracts.models import OutboxMessage, Patch, Release, SiteRelease, UpdateNotice, User
 from contracts.roles import StaffRole
 from contracts.selectors_notices import releases_unsupported_ids, sites_on_unsupported_releases
 from contracts.services.notice_audience import AffectedSite
 from contracts.services.notice_fanout import (
     REPORT_COLUMNS,
     TEMPLATE,
+    NoticeProgress,
     notice_message_context,
     update_notice_failures,
     update_notice_progress,
     update_notice_report_rows,
     update_notice_retry_failed,
+    update_notices_progress,
 )
 from contracts.services.notices import (
     notice_publish_day,
@@ -39,7 +41,7 @@ from contracts.services.notices import (
     update_notice_unschedule,
 )
 from contracts.services.outbox import outbox_render
-from contracts.services.releases import SupportStatus, support_statuses
+from contracts.services.releases import SupportStatus, release_statuses
 
 # --- Site releases ------------------------------------------------------------------------
 
@@ -56,8 +58,7 @@ class ReleaseSupportFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in SupportStatus.values:
             return queryset
-        releases = Release.objects.only("pk", "product_id", "release_date")
-        statuses = support_statuses(releases, on=timezone.localdate())
+        statuses = release_statuses(on=timezone.localdate())
         return queryset.filter(
             release_id__in=[pk for pk, status in statuses.items() if status == self.value()]
         )
@@ -78,7 +79,16 @@ class SiteOnUnsupportedReleaseFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=sites_on_unsupported_releases().values("pk"))
 
 
-class SiteReleaseInline(ContractAdministratorEdits, admin.TabularInline):
+class PatchChoicesLoaded:
+    """Loads each patch choice with its release and product, which its label names."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "patch":
+            kwargs["queryset"] = Patch.objects.select_related("release__product")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SiteReleaseInline(PatchChoicesLoaded, ContractAdministratorEdits, admin.TabularInline):
     """What a site runs; for the Site admin's inlines."""
 
     model = SiteRelease
@@ -88,9 +98,9 @@ class SiteReleaseInline(ContractAdministratorEdits, admin.TabularInline):
 
 
 @admin.register(SiteRelease)
-class SiteReleaseAdmin(ContractAdministratorEdits, admin.ModelAdmin):
+class SiteReleaseAdmin(PatchChoicesLoaded, ContractAdministratorEdits, admin.ModelAdmin):
     list_display = ["site", "organization", "release", "patch", "seats", "support", "updated_at"]
-    list_select_related = ["site__organization", "release__product", "patch"]
+    list_select_related = ["site__organization", "release__product", "patch__release__product"]
     list_filter = [ReleaseSupportFilter, "release__product", "site__organization__kind"]
     search_fields = ["site__code", "site__name", "site__organization__name", "release__version"]
     autocomplete_fields = ["site", "release"]
@@ -124,8 +134,13 @@ def staff_may_send_notices(user) -> bool:
     """Tell whether the staff member may write and publish update notices."""
     if not (user.is_active and user.is_staff):
         return False
-    names = [StaffRole.SUPPORT_MANAGEMENT.label_en, StaffRole.CONTRACT_ADMINISTRATOR.label_en]
-    return user.is_superuser or user.groups.filter(name__in=names).exists()
+    if user.is_superuser:
+        return True
+    # Asked many times per admin page; the answer is kept on the user object.
+    if not hasattr(user, "_may_send_notices"):
+        names = [StaffRole.SUPPORT_MANAGEMENT.label_en, StaffRole.CONTRACT_ADMINISTRATOR.label_en]
+        user._may_send_notices = user.groups.filter(name__in=names).exists()
+    return user._may_send_notices
 
 
 class ReleaseChoiceField(forms.ModelMultipleChoiceField):
@@ -165,8 +180,7 @@ class UpdateNoticeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        releases = Release.objects.only("pk", "product_id", "release_date")
-        self.fields["releases"].statuses = support_statuses(releases, on=timezone.localdate())
+        self.fields["releases"].statuses = release_statuses(on=timezone.localdate())
 
     def clean(self):
         cleaned = super().clean()
@@ -183,8 +197,7 @@ class UpdateNoticeForm(forms.ModelForm):
         return cleaned
 
 
-def _progress_bar(notice: UpdateNotice) -> str:
-    progress = update_notice_progress(notice)
+def _progress_bar(progress: NoticeProgress) -> str:
     return format_html(
         '<div title="{}" style="display:flex;width:160px;height:10px;background:#e3e6ea;'
         'border-radius:5px;overflow:hidden"><span style="width:{}%;background:#1a7f37"></span>'
@@ -308,11 +321,21 @@ class UpdateNoticeAdmin(admin.ModelAdmin):
             return redirect("admin:contracts_updatenotice_preview", obj.pk)
         return super().response_change(request, obj)
 
+    def get_changelist_instance(self, request):
+        # One query counts the deliveries of every row (no N+1 from the progress column).
+        changelist = super().get_changelist_instance(request)
+        notices = list(changelist.result_list)
+        progress = update_notices_progress(notices)
+        for notice in notices:
+            notice.delivery_progress = progress[notice.pk]
+        return changelist
+
     @admin.display(description=_("progress"))
     def progress(self, obj: UpdateNotice) -> str:
         if obj.status in (UpdateNotice.Status.DRAFT, UpdateNotice.Status.SCHEDULED):
             return "-"
-        return _progress_bar(obj)
+        progress = getattr(obj, "delivery_progress", None) or update_notice_progress(obj)
+        return _progress_bar(progress)
 
     @admin.action(
         description=_("Retry the failed emails of the selected notices"), permissions=["retry"]
@@ -415,13 +438,14 @@ class UpdateNoticeAdmin(admin.ModelAdmin):
 
     def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         notice = self._notice(request, pk)
+        progress = update_notice_progress(notice)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Delivery: %(title)s") % {"title": notice.title_en},
             "notice": notice,
-            "progress": update_notice_progress(notice),
-            "bar": _progress_bar(notice),
+            "progress": progress,
+            "bar": _progress_bar(progress),
             "failures": update_notice_failures(notice)[:200],
             "can_retry": staff_may_send_notices(request.user),
         }
@@ -452,7 +476,10 @@ class UpdateNoticeAdmin(admin.ModelAdmin):
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "notice_links": _links(object_id)}
+        # The admin answers a malformed id with its "does not exist" redirect; the extra
+        # pages' URLs take an integer, so their links are built only for one.
+        links = _links(object_id) if str(object_id).isdigit() else {}
+        extra_context = {**(extra_context or {}), "notice_links": links}
         return super().change_view(request, object_id, form_url, extra_context)
 
 

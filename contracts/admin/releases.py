@@ -12,8 +12,8 @@ from contracts.models import Patch, Product, Release
 from contracts.services.releases import (
     SupportStatus,
     release_latest_patch,
+    release_statuses,
     release_support_status,
-    support_statuses,
 )
 
 _STATUS_COLOURS = {
@@ -25,8 +25,7 @@ _STATUS_COLOURS = {
 
 
 def _statuses_today() -> dict[int, SupportStatus]:
-    releases = Release.objects.only("pk", "product_id", "release_date")
-    return support_statuses(releases, on=timezone.localdate())
+    return release_statuses(on=timezone.localdate())
 
 
 class SupportStatusFilter(admin.SimpleListFilter):

@@ -321,12 +321,24 @@ class NoticeProgress:
 
 def update_notice_progress(notice: UpdateNotice) -> NoticeProgress:
     """Count the notice's recipients by the state of their email (one query)."""
-    states = dict(
-        NoticeDelivery.objects.filter(notice=notice)
-        .values_list("message__state")
+    return update_notices_progress([notice])[notice.pk]
+
+
+def update_notices_progress(notices: list[UpdateNotice]) -> dict[int, NoticeProgress]:
+    """Count each notice's recipients by the state of their email, all in one query."""
+    counts: dict[int, dict[str, int]] = {notice.pk: {} for notice in notices}
+    rows = (
+        NoticeDelivery.objects.filter(notice__in=[notice.pk for notice in notices])
+        .values_list("notice_id", "message__state")
         .annotate(n=Count("id"))
         .order_by()
     )
+    for notice_id, state, n in rows:
+        counts[notice_id][state] = n
+    return {notice.pk: _progress(notice, counts[notice.pk]) for notice in notices}
+
+
+def _progress(notice: UpdateNotice, states: dict[str, int]) -> NoticeProgress:
     written = sum(states.values())
     recipients = max(notice.recipients_count or 0, written)
     sent = states.get(OutboxMessage.State.SENT, 0)

@@ -51,6 +51,11 @@ def support_statuses(releases: Iterable[Release], *, on: dt.date) -> dict[int, S
     return statuses
 
 
+def release_statuses(*, on: dt.date) -> dict[int, SupportStatus]:
+    """Return the support status of every release (by pk) on the given day (one query)."""
+    return support_statuses(Release.objects.only("pk", "product_id", "release_date"), on=on)
+
+
 def release_support_status(release: Release, *, on: dt.date) -> SupportStatus:
     """Return the support status of one release on the given day (one query)."""
     siblings = Release.objects.filter(product_id=release.product_id).only(

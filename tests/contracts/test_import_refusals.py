@@ -349,3 +349,15 @@ def test_a_file_wrong_throughout_reports_its_first_errors_and_a_count_of_the_res
     assert len(result.errors) == 501
     assert str(result.errors[-1]) == "… and 100 more errors not shown"
     assert len(ImportRun.objects.get().errors) == 501
+
+
+def test_a_header_that_cannot_be_read_as_csv_is_refused_not_crashed():
+    # A field longer than the csv module's limit makes the reader raise on the header line.
+    text = ",".join(COLUMNS) + "," + "x" * 200_000 + "\n"
+
+    result = contracts_import(file=io.StringIO(text), file_name="huge.csv")
+
+    assert not result.ok
+    assert "cannot be read as CSV" in str(result.errors[0])
+    assert result.run.status == ImportRun.Status.FAILED
+    assert nothing_stored()

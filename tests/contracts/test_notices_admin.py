@@ -235,3 +235,60 @@ def test_publish_messages_report_a_refusal(sender, world, product):
     assert "CONNECT CAM 2026 is no longer supported" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == UpdateNotice.Status.DRAFT
+
+
+def test_a_change_page_address_that_is_not_a_number_does_not_crash(sender, world):
+    response = sender.get(f"{ADMIN}not-a-number/change/")
+
+    assert response.status_code == 302
+
+
+def test_the_changelist_reads_progress_in_one_query(sender, world, django_assert_max_num_queries):
+    for _ in range(3):
+        update_notice_fanout_run(notice=notice([world["2026"]]))
+    sender.get(ADMIN)
+
+    with django_assert_max_num_queries(13) as queries:
+        page = sender.get(ADMIN).content.decode()
+
+    assert page.count("0 sent, 0 failed, 2 pending of 2") == 3
+    assert len([q for q in queries if "contracts_noticedelivery" in q["sql"]]) == 1
+
+
+def test_the_site_release_list_loads_patches_without_a_query_per_row(
+    sender, world, acme, django_assert_max_num_queries
+):
+    from tests.factories import PatchFactory, SiteFactory
+
+    def page_queries() -> int:
+        sender.get("/admin/contracts/siterelease/")
+        with django_assert_max_num_queries(100) as queries:
+            assert sender.get("/admin/contracts/siterelease/").status_code == 200
+        return len(queries)
+
+    patch = PatchFactory(release=world["2026"], release_date=T0.date())
+    runs(SiteFactory(organization=acme), world["2026"], patch=patch)
+    before = page_queries()
+    for _ in range(3):
+        runs(SiteFactory(organization=acme), world["2026"], patch=patch)
+
+    assert page_queries() == before
+
+
+def test_the_site_page_lists_patch_choices_without_a_query_per_patch(
+    sender, world, acme_site, django_assert_max_num_queries
+):
+    from tests.factories import PatchFactory
+
+    def page_queries() -> int:
+        sender.get(f"/admin/contracts/site/{acme_site.pk}/change/")
+        with django_assert_max_num_queries(200) as queries:
+            page = sender.get(f"/admin/contracts/site/{acme_site.pk}/change/")
+        assert page.status_code == 200
+        return len(queries)
+
+    PatchFactory(release=world["2026"], release_date=T0.date())
+    before = page_queries()
+    PatchFactory.create_batch(3, release=world["2027"], release_date=T0.date())
+
+    assert page_queries() == before

@@ -122,7 +122,10 @@ def rows_read(text: str) -> tuple[list[RawRow], list[RowError]]:
     # Spreadsheets set to French or German save with semicolons; accept either.
     delimiter = ";" if ";" in lines[0] and "," not in lines[0] else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip() for name in next(reader)]
+    try:
+        header = [name.strip() for name in next(reader)]
+    except csv.Error as exc:
+        return [], [_csv_error(1, exc)]
     errors = _header_errors(header)
     if errors:
         return [], errors
@@ -141,10 +144,12 @@ def rows_read(text: str) -> tuple[list[RawRow], list[RowError]]:
                 values.setdefault(name, "")
             rows.append(RawRow(start, values))
     except csv.Error as exc:
-        errors.append(
-            RowError(line, "", _("this line cannot be read as CSV (%(error)s)") % {"error": exc})
-        )
+        errors.append(_csv_error(line, exc))
     return rows, errors
+
+
+def _csv_error(line: int, exc: csv.Error) -> RowError:
+    return RowError(line, "", _("this line cannot be read as CSV (%(error)s)") % {"error": exc})
 
 
 def _header_errors(header: list[str]) -> list[RowError]:
