@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 
 from contracts.models import Contract, Membership, User
-from contracts.services.outbox import outbox_enqueue
+from contracts.services.outbox import OutboxDraft, outbox_enqueue_many
 from sla.models import NOTICE_PERIOD, PolicyTarget, PolicyVersion, Priority
 from sla.models.policies import notice_period_error
 from sla.services.policies import policy_version_publish
@@ -21,6 +21,8 @@ from sla.services.policies import policy_version_publish
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "policy_change"
+# Drafts written to the outbox per batch: a few queries and one delivery task each.
+_BATCH = 1000
 _FIGURES = ("response_minutes", "resolution_minutes", "update_minutes")
 
 
@@ -63,18 +65,24 @@ def policy_version_announce(
     published = policy_version_publish(version=version, notice_sent_at=now, now=now)
     rows = _target_rows(previous, published)
     recipients = 0
-    for membership in policy_notice_audience(at=now).iterator(chunk_size=1000):
+    batch: list[OutboxDraft] = []
+    for membership in policy_notice_audience(at=now).iterator(chunk_size=_BATCH):
         user = membership.user
-        outbox_enqueue(
-            to_email=user.email,
-            recipient=user,
-            language=user.language,
-            template=TEMPLATE,
-            # The notice instant is in the key: a withdrawn and re-announced version is news.
-            idempotency_key=f"policy-change:{published.pk}:{int(now.timestamp())}:{user.pk}",
-            context=_context(published, previous, rows, user),
+        batch.append(
+            OutboxDraft(
+                to_email=user.email,
+                recipient=user,
+                language=user.language,
+                template=TEMPLATE,
+                # The notice instant is in the key: a withdrawn and re-announced version is news.
+                idempotency_key=f"policy-change:{published.pk}:{int(now.timestamp())}:{user.pk}",
+                context=_context(published, previous, rows, user),
+            )
         )
-        recipients += 1
+        if len(batch) == _BATCH:
+            recipients += len(outbox_enqueue_many(batch))
+            batch = []
+    recipients += len(outbox_enqueue_many(batch))
     logger.info(
         "policy version %s announced by %s to %d contacts", published, by or "system", recipients
     )

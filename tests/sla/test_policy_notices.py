@@ -11,6 +11,8 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from contracts.models import Contract, OutboxMessage
 from sla.admin.policy_notices import announce_selected
@@ -20,6 +22,8 @@ from sla.services.policy_notices import policy_version_announce
 from tests.factories import ContractFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+# Publication checks plus a few outbox queries per batch; the same for 3 or 9 contacts.
+QUERIES_TO_ANNOUNCE = 52
 NEW_TARGETS = {
     "P1": {"response_minutes": 120, "resolution_minutes": 480, "update_minutes": 120},
     "P2": {"response_minutes": 480, "resolution_minutes": 1440, "update_minutes": 480},
@@ -203,3 +207,28 @@ def test_the_admin_action_announces_and_reports_each_version(
     assert texts[0].startswith("“Too soon”: A version takes effect at least 30 days")
     assert texts[1].startswith("“CONNECT SLP 2”: notice sent to 3 contacts")
     assert len(mail.outbox) == 3
+
+
+@pytest.mark.parametrize("extra_contacts", [0, 6])
+def test_announcing_writes_the_outbox_in_batches_whatever_the_audience_size(
+    extra_contacts, covered, acme_contract, staff_manager, django_capture_on_commit_callbacks
+):
+    for n in range(extra_contacts):
+        MembershipFactory(
+            user=UserFactory(email=f"contact{n}@acme.test"),
+            organization=acme_contract.holder,
+            is_technical_contact=True,
+        )
+    version = draft()
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
+        announcement = policy_version_announce(version=version, by=staff_manager)
+
+    assert announcement.recipients == 3 + extra_contacts
+    assert OutboxMessage.objects.count() == 3 + extra_contacts
+    # One delivery task for the batch, and no query per recipient.
+    assert len(callbacks) == 1
+    assert len(queries) == QUERIES_TO_ANNOUNCE

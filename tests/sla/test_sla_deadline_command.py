@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from contracts.models import Organization, Site
+from sla.models import Calendar
 from sla.services.calendars import support_calendar_cache_clear
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,19 @@ def test_timezone_is_refused_with_a_site():
             "--site", "PAR-1", "--timezone", "America/Chicago",
             "--start", "2026-06-01T10:00Z", "--minutes", "5",
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["9999-12-31T10:00+00:00", "0001-01-01T00:30+01:00"],
+)
+def test_a_deadline_beyond_the_datetime_range_is_a_clear_command_error(start):
+    with pytest.raises(CommandError, match="outside the years 1 to 9999"):
+        run("--calendar", "UK", "--start", start, "--minutes", "600")
+
+
+def test_a_site_with_no_calendar_at_all_is_a_clear_command_error():
+    make_site("BER-1", country="DE", time_zone="Europe/Berlin")
+    Calendar.objects.update(is_fallback=False)
+    with pytest.raises(CommandError, match="No calendar for site BER-1"):
+        run("--site", "BER-1", "--start", "2026-06-01T10:00Z", "--minutes", "5")

@@ -52,6 +52,11 @@ class Command(BaseCommand):
             days = engine.explain(start, deadline)
         except BusinessTimeError as exc:
             raise CommandError(str(exc)) from exc
+        except (ValueError, OverflowError):
+            # Python dates stop at years 1 and 9999; a typo in --minutes or --start gets there.
+            raise CommandError(
+                _("The deadline falls outside the years 1 to 9999: check --start and --minutes.")
+            ) from None
         self._print(engine, calendar, start, minutes, deadline, days)
 
     def _calendar_and_zone(self, options: dict) -> tuple[Calendar, str]:
@@ -63,7 +68,10 @@ class Command(BaseCommand):
                 raise CommandError(_("No site with code “%(code)s”.") % {"code": options["site"]})
             if zone:
                 raise CommandError(_("--timezone goes with --calendar; a site has its own zone."))
-            calendar = calendar_for_site(site)
+            try:
+                calendar = calendar_for_site(site)
+            except Calendar.DoesNotExist as exc:
+                raise CommandError(str(exc)) from None
             return calendar, calendar.time_zone or site.time_zone
         calendar = Calendar.objects.filter(name=options["calendar"]).first()
         if calendar is None:
