@@ -29,6 +29,7 @@ from cases.models import (
 )
 from cases.selectors import case_all_events
 from cases.services.clocks import case_clocks, case_support_calendar
+from cases.services.explain import day_hours
 from contracts.models import User
 from sla import clocks as sla_clocks
 from sla.models import Priority
@@ -69,7 +70,7 @@ def _value_label(kind: str, value: str) -> str:
         return _choice_label(Priority, value)
     if kind == EventKind.CLASSIFICATION:
         return _choice_label(Category, value)
-    if kind == EventKind.ESCALATION and value.isdigit():
+    if kind == EventKind.ESCALATION and value.isdecimal():
         return _choice_label(EscalationLevel, int(value))
     if kind == EventKind.RESOLUTION:
         return _RESOLUTION_LABELS.get(value, value)
@@ -191,12 +192,6 @@ def _clock_facts(clock: sla_clocks.ClockState, zone: ZoneInfo) -> list[tuple[str
     return facts
 
 
-def _hours(day, zone: ZoneInfo) -> str:
-    return ", ".join(
-        f"{a.astimezone(zone):%H:%M}-{b.astimezone(zone):%H:%M}" for a, b in day.windows
-    )
-
-
 def clock_view(clock: sla_clocks.ClockState, zone: ZoneInfo) -> ClockView:
     """Return a clock and its day-by-day explanation for the page (SLP-6..10)."""
     ex = clock.explanation
@@ -211,7 +206,7 @@ def clock_view(clock: sla_clocks.ClockState, zone: ZoneInfo) -> ClockView:
             (
                 f"{day.date:%Y-%m-%d %a}",
                 day.minutes,
-                closed_reason_label(day.closed_reason) or _hours(day, zone) or "-",
+                closed_reason_label(day.closed_reason) or day_hours(day, zone),
             )
             for day in days
         ],

@@ -299,7 +299,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def _organization(self, request: HttpRequest) -> Organization | None:
         value = request.GET.get("organization", "")
-        if not value.isdigit():
+        if not value.isdecimal():
             return None
         return OrganizationChoiceForm.base_fields["organization"].queryset.filter(pk=value).first()
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.services.clocks import case_clocks, case_support_calendar
+from sla.businesstime import DayExplanation
 from sla.clocks import ClockKind, ClockState, PauseReason, PrioritySource
 from sla.services.calendars import closed_reason_label
 
@@ -59,16 +60,21 @@ def _clock_figures(clock: ClockState, zone: ZoneInfo) -> list[str]:
     return lines
 
 
+def day_hours(day: DayExplanation, zone: ZoneInfo) -> str:
+    """Return the support hours a day counted, in the site's zone ("08:00-12:00, 13:00-17:00")."""
+    return (
+        ", ".join(f"{a.astimezone(zone):%H:%M}-{b.astimezone(zone):%H:%M}" for a, b in day.windows)
+        or "-"
+    )
+
+
 def _clock_days(clock: ClockState, zone: ZoneInfo) -> list[str]:
     ex = clock.explanation
     lines = [_("  Counted, day by day (local dates):")]
     days = [day for segment in ex.segments for day in segment.days]
     for day in days:
-        hours = ", ".join(
-            f"{a.astimezone(zone):%H:%M}-{b.astimezone(zone):%H:%M}" for a, b in day.windows
-        )
         reason = closed_reason_label(day.closed_reason)
-        detail = _("closed: %(reason)s") % {"reason": reason} if reason else hours or "-"
+        detail = _("closed: %(reason)s") % {"reason": reason} if reason else day_hours(day, zone)
         lines.append(f"    {day.date:%Y-%m-%d %a}  {day.minutes:>5} min  {detail}")
     if not days:
         lines.append(_("    nothing counted"))

@@ -17,7 +17,7 @@ from cases.services.lifecycle import case_withdraw
 from cases.services.notifications import case_email_received
 from contracts.models import Membership, Organization, Patch, Release, Site, User
 from contracts.services.eligibility import Eligibility, Reason, eligibility_check
-from sla.models import Priority
+from sla.models import PolicyVersion, Priority
 from sla.services.calendars import calendar_for_site
 from sla.services.policies import policy_version_in_force
 
@@ -155,6 +155,16 @@ def _received(received_at: datetime | None) -> datetime:
     return received
 
 
+def _policy_version(received: datetime) -> PolicyVersion:
+    """Return the policy version in force when the case was received, or refuse that date."""
+    try:
+        return policy_version_in_force(at=received)
+    except PolicyVersion.DoesNotExist:
+        raise ValidationError(
+            {"received_at": _("No service-level policy was in force at that date: check it.")}
+        ) from None
+
+
 def _topic_reasons(topic: str) -> tuple[Reason, ...]:
     if topic not in RequestTopic.values:
         raise ValidationError({"topic": _("Choose what the request is about from the list.")})
@@ -172,7 +182,7 @@ def _case_create(parties: _Parties, received: datetime, **fields) -> tuple[Case,
         reporter=parties.reporter,
         contact=parties.contact,
         received_at=received,
-        policy_version=policy_version_in_force(at=received),
+        policy_version=_policy_version(received),
         calendar=calendar_for_site(fields["site"]),
         **fields,
     )

@@ -38,6 +38,14 @@ def test_step_one_asks_which_organisation_files(agent_client, acme, end_customer
     assert set(choices) == {acme, partner}  # end customers are filed for by their partner
 
 
+def test_a_malformed_organisation_asks_again_instead_of_failing(agent_client):
+    # "²" passes str.isdigit() but is not a primary key.
+    response = agent_client.get(ADD, {"organization": "²"})
+
+    assert response.status_code == 200
+    assert "organization_form" in response.context
+
+
 def test_step_two_offers_only_that_organisations_sites_and_people(
     agent_client, acme, acme_site, acme_agent, globex_site, globex_agent
 ):
@@ -158,3 +166,25 @@ def test_roles_that_do_not_work_cases_cannot_log_one(request, staff_login, role,
 
     assert client.get(ADD).status_code == 403
     assert client.post(f"{ADD}?organization={acme.pk}", {}).status_code == 403
+
+
+def test_a_call_dated_before_any_policy_is_refused_on_the_date(
+    agent_client, acme, acme_site, acme_agent, release_2026
+):
+    # The default policy takes effect on 1 January 2020: a mistyped year has none in force.
+    call = _call(
+        acme_site,
+        release_2026,
+        acme_agent,
+        received_at="2019-03-02 10:00",
+        exclusion="no_contract",
+        explanation="Your contract for ACME-CHI has ended: renew it, then call again.",
+    )
+    del call["_save"]
+    call["_withdrawn"] = "Record"
+
+    response = agent_client.post(f"{ADD}?organization={acme.pk}", call)
+
+    assert response.status_code == 200
+    assert "received_at" in response.context["form"].errors
+    assert not Case.objects.exists()
