@@ -64,12 +64,10 @@ class StaffMFARequiredMiddleware:
 
     @staticmethod
     def _lacks_mfa(request: HttpRequest) -> bool:
-        from allauth.mfa.models import Authenticator
+        from portal.api.permissions import staff_has_mfa
 
         user = request.user
-        if not (user.is_authenticated and user.is_staff):
-            return False
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        return user.is_authenticated and user.is_staff and not staff_has_mfa(user)
 
 
 class BrandMiddleware:

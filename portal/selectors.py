@@ -122,17 +122,21 @@ def site_row_get_for_user(user, code: str) -> SiteRow:
     return rows[0]
 
 
-def contract_rows_for_user(user) -> list[Contract]:
-    """Return the user's contracts, each with ``coverage`` and only the sites the user may see."""
-    contracts = (
+def contract_list_with_visible_sites(user) -> QuerySet[Contract]:
+    """Return the user's contracts with only the sites the user may see, by code."""
+    # A partner's contract may cover sites of end customers the user does not serve.
+    sites = Site.objects.visible_to(user).order_by("code")
+    return (
         contract_list_for_user(user)
         .prefetch_related(None)
-        .prefetch_related(
-            Prefetch("sites", queryset=Site.objects.visible_to(user).order_by("code"))
-        )
+        .prefetch_related(Prefetch("sites", queryset=sites))
     )
+
+
+def contract_rows_for_user(user) -> list[Contract]:
+    """Return the user's contracts, each with ``coverage`` and only the sites the user may see."""
     today = timezone.localdate()
-    rows = list(contracts.order_by("-end_date", "reference"))
+    rows = list(contract_list_with_visible_sites(user).order_by("-end_date", "reference"))
     for contract in rows:
         contract.coverage = contract_coverage(contract, day=today)
         contract.coverage_label = contract.coverage.label

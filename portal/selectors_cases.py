@@ -28,15 +28,12 @@ from cases.selectors import case_list_for_user, case_public_events
 from cases.services import case_clocks, exclusion_referral
 from cases.services.notifications import resolution_kind_label
 from contracts.models import Contract, Organization, Patch, Release, Site, SiteRelease
-from contracts.selectors import contract_list_for_user
 from contracts.services.eligibility import Reason, ReasonCode, eligibility_check
 from contracts.services.releases import SUPPORTED, SupportStatus, releases_with_status
-from portal.selectors import site_day
+from portal.selectors import EXPIRING_SOON_DAYS, contract_list_with_visible_sites, site_day
 from sla.clocks import Clocks, ClockStatus
 
 CASE_PAGE_SIZE = 50
-# "About to expire" on the dashboard: the first expiry notice goes out 60 days before the end.
-CONTRACTS_EXPIRING_DAYS = 60
 DASHBOARD_ROWS = 20
 RECENT_UPDATES = 10
 
@@ -153,15 +150,11 @@ def case_events_recent_for_user(user, *, limit: int = RECENT_UPDATES) -> list[Ca
 
 
 def contracts_expiring_for_user(
-    user, *, today: dt.date, days: int = CONTRACTS_EXPIRING_DAYS
+    user, *, today: dt.date, days: int = EXPIRING_SOON_DAYS
 ) -> list[Contract]:
     """Return the user's active contracts ending within `days`, soonest first, visible sites only."""
     return list(
-        contract_list_for_user(user)
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch("sites", queryset=Site.objects.visible_to(user).order_by("code"))
-        )
+        contract_list_with_visible_sites(user)
         .in_force_on(today)
         .filter(end_date__lte=today + dt.timedelta(days=days))
         .order_by("end_date", "reference")

@@ -36,12 +36,6 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
-@register.simple_tag
-def url_if_exists(name: str, *args) -> str:
-    """Return the URL of a pattern name, or an empty string when it does not exist."""
-    return url_or_none(name, *args) or ""
-
-
 @register.simple_tag(takes_context=True)
 def portal_brand(context) -> Brand:
     """Return the page's brand; the default one when rendered without a request."""

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.permissions import WRITE_ROLES, has_member_role
-from portal.selectors_cases import CONTRACTS_EXPIRING_DAYS, dashboard_for_user
+from portal.selectors import EXPIRING_SOON_DAYS
+from portal.selectors_cases import dashboard_for_user
 
 
 @require_GET
@@ -18,6 +19,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "board": dashboard_for_user(request.user),
         "may_write": has_member_role(request.user, *WRITE_ROLES),
-        "expiring_days": CONTRACTS_EXPIRING_DAYS,
+        "expiring_days": EXPIRING_SOON_DAYS,
     }
     return render(request, "portal/dashboard.html", context)

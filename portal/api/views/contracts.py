@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from contracts.models import Contract, Organization, Patch, Release, Site
 from contracts.selectors import (
-    contract_list_for_user,
     release_list_for_user,
     site_get_for_user,
     site_list_for_user,
@@ -28,7 +27,11 @@ from portal.api.serializers.contracts import (
     SiteSerializer,
 )
 from portal.permissions import membership_for
-from portal.selectors import site_row_get_for_user, site_rows_for_user
+from portal.selectors import (
+    contract_list_with_visible_sites,
+    site_row_get_for_user,
+    site_rows_for_user,
+)
 
 
 @extend_schema(tags=["sites"])
@@ -63,12 +66,8 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Contract]:
-        sites = Site.objects.visible_to(self.request.user).order_by("code")
-        return (
-            contract_list_for_user(self.request.user)
-            .prefetch_related(None)
-            .prefetch_related(Prefetch("sites", queryset=sites))
-            .order_by("-end_date", "reference")
+        return contract_list_with_visible_sites(self.request.user).order_by(
+            "-end_date", "reference"
         )
 
     def get_serializer_context(self) -> dict:
