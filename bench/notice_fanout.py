@@ -147,7 +147,7 @@ def _contacts(batch: int, customers: range, partner, orgs: list) -> None:
 
 
 def publish(release, title: str):
-    from contracts.services.notices import update_notice_create
+    from notices.services.publish import update_notice_create
 
     # Both releases are "supported" by the service's rules: A previous, B current.
     return update_notice_create(
@@ -161,7 +161,7 @@ def publish(release, title: str):
 
 
 def fan_out(notice, *, traced: bool):
-    from contracts.services.notice_fanout import update_notice_fanout_run
+    from notices.services.publish import update_notice_fanout_run
 
     if traced:
         tracemalloc.start()
@@ -176,8 +176,8 @@ def fan_out(notice, *, traced: bool):
 
 
 def deliver_sample(notice, sample: int) -> tuple[int, float]:
-    from contracts.models import OutboxMessage
-    from contracts.services.outbox import outbox_deliver_one
+    from mail.models import OutboxMessage
+    from mail.services.outbox import outbox_deliver_one
 
     ids = list(
         OutboxMessage.objects.filter(notice_delivery__notice=notice)

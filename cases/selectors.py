@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cases.models import Attachment, Case, CaseEvent
+from contracts.models import Organization, Patch, Release, Site, SiteRelease
+from contracts.selectors import site_day
+from contracts.services.eligibility import Reason, ReasonCode, eligibility_check
+from contracts.services.releases import SUPPORTED, SupportStatus, releases_with_status
 
 
 def case_list_for_user(user) -> QuerySet[Case]:
@@ -53,3 +60,74 @@ def attachment_get_for_user(user, pk: int) -> Attachment:
     if attachment is None:
         raise Http404("No such attachment")
     return attachment
+
+
+# --- Filing a case for a site: the releases it may be about (SLP-2, SLP-15) ----------------
+
+
+@dataclass
+class ReleaseOption:
+    """A release a case may be filed for at a site, with the patch the site runs (SLP-15)."""
+
+    release: Release
+    status: str
+    run: SiteRelease | None
+    latest_patch: Patch | None
+
+    @property
+    def status_label(self) -> str:
+        return str(SupportStatus(self.status).label)
+
+    @property
+    def behind(self) -> bool:
+        """Tell whether the site runs this release without its latest published patch."""
+        if self.run is None or self.latest_patch is None:
+            return False
+        patch = self.run.patch
+        return patch is None or patch.release_date < self.latest_patch.release_date
+
+
+@dataclass
+class SiteFiling:
+    """What filing a case for a site looks like: its releases and why it may not be covered."""
+
+    site: Site
+    options: list[ReleaseOption]
+    unsupported_runs: list[SiteRelease]
+    reasons: tuple[Reason, ...]
+
+    def patch_for(self, release: Release) -> Patch | None:
+        """Return the patch level the site records for the release, if any."""
+        return next((o.run.patch for o in self.options if o.release == release and o.run), None)
+
+
+_RELEASE_REASONS = (ReasonCode.RELEASE_UNSUPPORTED, ReasonCode.RELEASE_UPCOMING)
+
+
+def site_filing_for(site: Site, *, organization: Organization | None) -> SiteFiling:
+    """Return the supported releases of a visible site and the site's own eligibility problems."""
+    day = site_day(site)
+    releases = releases_with_status(on=day)
+    supported = [release for release in releases if release.support_status in SUPPORTED]
+    runs = {
+        run.release_id: run
+        for run in SiteRelease.objects.filter(site=site).select_related("release__product", "patch")
+    }
+    latest: dict[int, Patch] = {}
+    patches = Patch.objects.filter(release__in=supported, release_date__lte=day)
+    for patch in patches.order_by("release_date", "pk"):
+        latest[patch.release_id] = patch
+    options = [
+        ReleaseOption(r, r.support_status, runs.get(r.pk), latest.get(r.pk)) for r in supported
+    ]
+    # The releases the site runs first: that is most likely what the case is about.
+    options.sort(key=lambda option: option.run is None)
+    statuses = {r.pk: r.support_status for r in releases}
+    unsupported = [run for rid, run in runs.items() if statuses.get(rid) not in SUPPORTED]
+    reasons: tuple[Reason, ...] = ()
+    if organization is not None and supported:
+        check = eligibility_check(
+            organization=organization, site=site, release=supported[0], at=timezone.now()
+        )
+        reasons = tuple(r for r in check.reasons if r.code not in _RELEASE_REASONS)
+    return SiteFiling(site, options, unsupported, reasons)

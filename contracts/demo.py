@@ -17,6 +17,7 @@ from contracts.models import (
     Product,
     Release,
     Site,
+    SiteRelease,
     User,
 )
 from contracts.roles import StaffRole
@@ -314,3 +315,34 @@ def _releases_seed() -> int:
             )
             count += int(patch_created)
     return count
+
+
+# (site code, release, patch or "", seats); PMD and KMT Osaka still run the unsupported 2025.
+DEMO_SITE_RELEASES: tuple[tuple[str, str, str, int], ...] = (
+    ("NW-NYC-01", "2027", "2027.1", 3),
+    ("GLT-CHI-01", "2026", "2026.3", 12),
+    ("RMA-DEN-01", "2026", "2026.2", 8),
+    ("PMD-LAX-01", "2025", "2025.3", 4),
+    ("PMD-SEA-01", "2025", "2025.2", 2),
+    ("UNP-PAR-01", "2027", "2027.1", 10),
+    ("UNP-LYS-01", "2026", "2026.3", 6),
+    ("KMT-TYO-01", "2026", "2026.3", 20),
+    ("KMT-OSA-01", "2025", "2025.3", 5),
+    ("MPE-BHM-01", "2027", "", 7),
+)
+
+
+def seed_site_releases() -> int:
+    """Record once what each demo site runs; notices go to the contacts of these sites."""
+    created = 0
+    for code, version, patch_version, seats in DEMO_SITE_RELEASES:
+        site = Site.objects.filter(code=code).first()
+        release = Release.objects.filter(product__code="connect-cam", version=version).first()
+        if site is None or release is None:
+            continue
+        patch = Patch.objects.filter(release=release, version=patch_version).first()
+        _, was_created = SiteRelease.objects.get_or_create(
+            site=site, release=release, defaults={"patch": patch, "seats": seats}
+        )
+        created += int(was_created)
+    return created

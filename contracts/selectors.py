@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from contracts.models import Contract, Membership, Organization, Release, Site
+from contracts.services.releases import SupportStatus, release_statuses
+
+
+def site_day(site: Site) -> dt.date:
+    """Return today's date in the site's time zone: contract days are site days."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(site.time_zone)).date()
 
 
 def organization_for_user(user) -> Organization | None:
@@ -58,3 +68,16 @@ def release_list_for_user(user) -> QuerySet[Release]:
     if not user.is_authenticated or not user.is_active:
         return Release.objects.none()
     return Release.objects.select_related("product")
+
+
+def releases_unsupported_ids(*, on: dt.date | None = None) -> list[int]:
+    """Return the ids of the releases without support on the day (SLP-2)."""
+    on = on or timezone.localdate()
+    statuses = release_statuses(on=on)
+    return [pk for pk, status in statuses.items() if status == SupportStatus.UNSUPPORTED]
+
+
+def sites_on_unsupported_releases(*, on: dt.date | None = None) -> QuerySet[Site]:
+    """Return the sites running at least one release that no longer gets support (SLP-2, SLP-15)."""
+    unsupported = releases_unsupported_ids(on=on)
+    return Site.objects.filter(site_releases__release_id__in=unsupported).distinct()

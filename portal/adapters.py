@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
-from contracts.services.outbox import outbox_enqueue
+from mail.services.outbox import outbox_enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):

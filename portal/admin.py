@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import BrandAdminForm
+from portal.forms.brand import BrandAdminForm
 from portal.models import Brand
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from contracts.selectors_notices import update_notices_unread_urgent_for_user
+from notices.selectors import update_notices_unread_urgent_for_user
 from sla.models import PolicyVersion
 
 

@@ -42,8 +42,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "portal",
     "cases",
+    "notices",
     "sla",
     "contracts",
+    "mail",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -180,7 +182,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploads live outside the web root and are served only by access-checked views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
-# Email: every message is written to the outbox table first (contracts.OutboxMessage);
+# Email: every message is written to the outbox table first (mail.OutboxMessage);
 # the transport below is what the Celery delivery task hands it to.
 _email = env_email("EMAIL_URL", "memory://" if TESTING else f"file://{VAR_DIR / 'mail'}")
 EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
@@ -194,12 +196,14 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        # Exchange tables; kombu's default is ./control, relative to wherever the worker starts.
+        "control_folder": str(_queue / "control"),
         "store_processed": False,
     }
 else:
@@ -270,12 +274,12 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
-    "outbox-flush": {"task": "contracts.tasks.outbox_flush", "schedule": 60.0},
-    "notices-publish-due": {"task": "contracts.tasks.notices_publish_due", "schedule": 60.0},
+    "outbox-flush": {"task": "mail.outbox_flush", "schedule": 60.0},
+    "notices-publish-due": {"task": "notices.notices_publish_due", "schedule": 60.0},
     "contracts-daily": {
-        "task": "contracts.tasks.contracts_daily",
+        "task": "contracts.contracts_daily",
         "schedule": crontab(hour=6, minute=0),
     },
     # A run still queued when the next one is due is dropped, not piled up.
-    "sla-sweep": {"task": "cases.tasks.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    "sla-sweep": {"task": "cases.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
 }

@@ -42,12 +42,12 @@ EVERY_STAFF_VIEWS = (
             "release",
             "patch",
             "siterelease",
-            "updatenotice",
             "importrun",
-            "outboxmessage",
             "user",
         ],
     )
+    | _perms("notices", _VIEW, ["updatenotice"])
+    | _perms("mail", _VIEW, ["outboxmessage"])
     | _perms(
         "sla",
         _VIEW,
@@ -73,28 +73,31 @@ LEADS_CASES = frozenset({"cases.assign_case", "cases.escalate_case"})
 KEEPS_SLA = (
     _perms("sla", _EDIT, ["calendar", "sitecalendar", "policyversion", "policytarget"])
     | _perms("sla", [*_EDIT, "delete"], ["openingwindow", "closure", "calendarcountry"])
-    | _perms("contracts", _EDIT, ["updatenotice"])
+    | _perms("notices", _EDIT, ["updatenotice"])
     # Retrying a failed email is a change of the outbox row.
-    | frozenset({"contracts.change_outboxmessage"})
+    | frozenset({"mail.change_outboxmessage"})
 )
 # Contract administrators keep who is covered: customers, people, contracts, releases.
-KEEPS_CUSTOMERS = _perms(
-    "contracts",
-    _EDIT,
-    [
-        "organization",
-        "site",
-        "membership",
-        "contract",
-        "product",
-        "release",
-        "patch",
-        "siterelease",
-        "updatenotice",
-        "importrun",
-        "user",
-    ],
-) | _perms("portal", _EDIT, ["brand"])
+KEEPS_CUSTOMERS = (
+    _perms(
+        "contracts",
+        _EDIT,
+        [
+            "organization",
+            "site",
+            "membership",
+            "contract",
+            "product",
+            "release",
+            "patch",
+            "siterelease",
+            "importrun",
+            "user",
+        ],
+    )
+    | _perms("notices", _EDIT, ["updatenotice"])
+    | _perms("portal", _EDIT, ["brand"])
+)
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[str]] = {
     StaffRole.AGENT: EVERY_STAFF_VIEWS | WORKS_CASES,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import ClockState
 from sla.businesstime import SupportCalendar
+from sla.durations import support_duration
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,6 @@ class Badge:
         return format_html(
             '<span class="sla-badge sla-{}" title="{}">{}</span>', self.tone, self.title, self.text
         )
-
-
-def support_duration(minutes: int) -> str:
-    """Return support minutes as "2 h 15 min", "45 min" or "3 h"."""
-    hours, rest = divmod(max(0, minutes), 60)
-    if not hours:
-        return _("%(m)d min") % {"m": rest}
-    if not rest:
-        return _("%(h)d h") % {"h": hours}
-    return _("%(h)d h %(m)d min") % {"h": hours, "m": rest}
 
 
 def _due_title(due_at: datetime, zone: str) -> str:

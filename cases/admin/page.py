@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.admin.actions import CASE_ACTIONS, CaseAction
-from cases.admin.badges import support_duration
 from cases.models import (
     Case,
     CaseEvent,
@@ -32,6 +31,7 @@ from cases.services.clocks import case_clocks, case_support_calendar
 from cases.services.explain import day_hours
 from contracts.models import User
 from sla import clocks as sla_clocks
+from sla.durations import support_duration
 from sla.models import Priority
 from sla.services.calendars import closed_reason_label
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, EventKind, Status
 from sla import clocks as sla_clocks
 from sla.businesstime import SupportCalendar
+from sla.clocks import Target
 from sla.services.calendars import support_calendar_from
-from sla.services.policies import Target, policy_targets
+from sla.services.policies import policy_targets
 
 # Public staff messages that count as a status update to the customer (SLP-11).
 _UPDATE_KINDS = frozenset({EventKind.COMMENT, EventKind.INFO_REQUESTED, EventKind.RESOLUTION})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from cases.models import Case, CaseEvent, EscalationLevel, Exclusion
 from contracts.models import User
-from contracts.services.outbox import outbox_enqueue
+from mail.services.outbox import outbox_enqueue
 from sla.clocks import Clocks, ResolutionKind
 from sla.models import Priority
 

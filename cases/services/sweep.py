@@ -39,6 +39,7 @@ from functools import reduce
 from operator import attrgetter, or_
 from typing import NamedTuple
 
+from celery import shared_task
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -53,9 +54,9 @@ from cases.services.clocks import (
 from cases.services.notifications import case_customer_recipients, local_time_text
 from contracts.models import User
 from contracts.roles import StaffRole
-from contracts.services.outbox import OutboxDraft, outbox_enqueue_many
-from sla.clocks import ClockState, ClockStatus
-from sla.services.policies import Target, policy_targets
+from mail.services.outbox import OutboxDraft, outbox_enqueue_many
+from sla.clocks import ClockState, ClockStatus, Target
+from sla.services.policies import policy_targets
 
 logger = logging.getLogger(__name__)
 
@@ -459,3 +460,12 @@ class _Alert:
             "contact_name": str(case.contact) if case.contact else "",
             "case_path": f"/cases/{case.number}/",
         }
+
+
+@shared_task(name="cases.sla_sweep", ignore_result=True)
+def sla_sweep_task() -> dict[str, int]:
+    """Raise the SLA warnings, breaches and reminders due now (beat, every minute).
+
+    Safe to run twice or concurrently: each due case is claimed by a compare-and-set.
+    """
+    return sla_sweep()._asdict()

@@ -1,3 +1,3 @@
 """Staff admin of the contracts app, one module per area."""
 
-from contracts.admin import imports, notices, organizations, people, releases  # noqa: F401
+from contracts.admin import imports, organizations, people, releases, site_releases  # noqa: F401

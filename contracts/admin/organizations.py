@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from contracts.admin.permissions import ContractAdministratorEdits
+from contracts.admin.site_releases import SiteOnUnsupportedReleaseFilter, SiteReleaseInline
 from contracts.countries import country_name
 from contracts.models import Contract, Membership, Organization, Site
-from contracts.roles import StaffRole
 from contracts.services.contracts import (
     ContractOverlapError,
     contract_check_overlap,
@@ -23,38 +24,6 @@ from contracts.services.contracts import (
 )
 
 EXPIRY_WINDOWS = (30, 60, 90)
-
-
-def staff_is_contract_admin(user) -> bool:
-    """Tell whether the staff member may edit customers, contracts and releases."""
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    # Asked many times per admin page; the answer is kept on the user object.
-    if not hasattr(user, "_is_contract_admin"):
-        group = StaffRole.CONTRACT_ADMINISTRATOR.label_en
-        user._is_contract_admin = user.groups.filter(name=group).exists()
-    return user._is_contract_admin
-
-
-class ContractAdministratorEdits:
-    """Every staff member may look; contract administrators edit; only superusers delete."""
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request, *args) -> bool:
-        return staff_is_contract_admin(request.user) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return staff_is_contract_admin(request.user) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -159,21 +128,15 @@ class OrganizationAdmin(ContractAdministratorEdits, admin.ModelAdmin):
 class SiteAdmin(ContractAdministratorEdits, admin.ModelAdmin):
     list_display = ["code", "name", "organization", "country", "time_zone"]
     list_select_related = ["organization"]
-    list_filter = [CountryFilter, "time_zone", "organization__kind"]
+    list_filter = [
+        CountryFilter,
+        "time_zone",
+        "organization__kind",
+        SiteOnUnsupportedReleaseFilter,
+    ]
     search_fields = ["code", "name", "organization__name"]
     autocomplete_fields = ["organization"]
-
-    # What each site runs lives with the notices (contracts.admin.notices), which imports
-    # this module; the inline and the filter are looked up when the page is built.
-    def get_inlines(self, request, obj):
-        from contracts.admin.notices import SiteReleaseInline
-
-        return [*super().get_inlines(request, obj), SiteReleaseInline]
-
-    def get_list_filter(self, request):
-        from contracts.admin.notices import SiteOnUnsupportedReleaseFilter
-
-        return [*super().get_list_filter(request), SiteOnUnsupportedReleaseFilter]
+    inlines = [SiteReleaseInline]
 
 
 @admin.register(Membership)

@@ -1,14 +1,12 @@
-"""Staff admin for people and the email outbox."""
+"""Staff admin for people."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from contracts.models import OutboxMessage, User
-from contracts.services.outbox import outbox_retry
+from contracts.models import User
 
 
 @admin.register(User)
@@ -37,40 +35,3 @@ class UserAdmin(BaseUserAdmin):
         if not request.user.is_superuser:
             readonly += [f for f in self.PRIVILEGE_FIELDS if f not in readonly]
         return readonly
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "to_email",
-        "template",
-        "language",
-        "state",
-        "attempts",
-        "sent_at",
-    ]
-    list_filter = ["state", "template", "language"]
-    search_fields = ["to_email", "idempotency_key", "subject"]
-    date_hierarchy = "created_at"
-    actions = ["retry_selected"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    # Retrying is a change of the row: support management and superusers (portal.staff_roles).
-    @admin.action(
-        description=_("Retry delivery of the selected failed emails"), permissions=["change"]
-    )
-    def retry_selected(self, request, queryset) -> None:
-        count = outbox_retry(message_ids=list(queryset.values_list("id", flat=True)))
-        self.message_user(
-            request,
-            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from contracts.admin.organizations import ContractAdministratorEdits
+from contracts.admin.permissions import ContractAdministratorEdits
 from contracts.models import Patch, Product, Release
 from contracts.services.releases import (
     SupportStatus,

@@ -8,14 +8,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from celery import shared_task
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, Membership, Organization, Site
-from contracts.services.outbox import outbox_enqueue
+from mail.services.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -288,3 +289,12 @@ def _expiry_context(contract: Contract, user, days_left: int, sites: list[str]) 
         "end_date_display": end_date_display,
         "sites": sites,
     }
+
+
+@shared_task(name="contracts.contracts_daily", ignore_result=True)
+def contracts_daily() -> dict[str, int]:
+    """Mark ended contracts expired and send due expiry notices (beat, daily); safe to run twice."""
+    now = timezone.now()
+    expired = contracts_expire(today=contracts_expiry_day(now))
+    notices = contracts_send_expiry_notices(today=now.date())
+    return {"expired": expired, "notices": notices}

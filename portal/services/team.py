@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Membership, Organization, User
-from contracts.services.outbox import outbox_enqueue
+from mail.services.outbox import outbox_enqueue
 from portal.branding import brand_base_url, brand_for_organization
 
 Role = Membership.Role

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, ClockState
 from cases.services.clocks import case_support_calendar
 from sla.clocks import PauseReason, WithdrawnReason
+from sla.durations import support_duration
 from sla.services.calendars import closed_reason_label
 
 register = template.Library()
@@ -32,17 +33,7 @@ class Countdown:
     due_at: datetime | None = None
 
 
-@register.filter
-def support_duration(minutes: int | None) -> str:
-    """Format support minutes as "2 h 15 min", "45 min" or "8 h"."""
-    if minutes is None:
-        return ""
-    hours, rest = divmod(int(minutes), 60)
-    if not hours:
-        return _("%(minutes)s min") % {"minutes": rest}
-    if not rest:
-        return _("%(hours)s h") % {"hours": hours}
-    return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+register.filter("support_duration", support_duration)
 
 
 @register.filter

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from cases.models import Case
 from contracts.selectors import site_list_for_user
-from portal.forms_cases import CaseFilterForm
+from portal.forms.cases import CaseFilterForm
 from portal.permissions import WRITE_ROLES, has_member_role
-from portal.selectors_cases import CASE_PAGE_SIZE, case_list_filtered
+from portal.selectors.cases import CASE_PAGE_SIZE, case_list_filtered
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -30,7 +30,7 @@ from cases.services import (
     case_provide_information,
     case_reopen,
 )
-from portal.forms_cases import (
+from portal.forms.cases import (
     AttachForm,
     CloseForm,
     CommentForm,
@@ -39,7 +39,7 @@ from portal.forms_cases import (
     ReopenForm,
 )
 from portal.permissions import WRITE_ROLES, has_member_role, require_member_role
-from portal.selectors_cases import case_page_for_user
+from portal.selectors.cases import case_page_for_user
 from portal.services.cases import case_files_attach
 from portal.views.cases_errors import errors_into
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Channel
+from cases.selectors import SiteFiling, site_filing_for
 from cases.services import CaseNotEligible
 from contracts.models import Membership, Site
 from contracts.selectors import release_list_for_user, site_get_for_user, site_list_for_user
-from portal.forms_cases import PRIORITY_GUIDE, CaseNewForm
+from portal.forms.cases import PRIORITY_GUIDE, CaseNewForm
 from portal.permissions import WRITE_ROLES, require_member_role
-from portal.selectors_cases import SiteFiling, site_filing_for
 from portal.services.cases import case_open_with_files
 from portal.views.cases_errors import errors_into
 from sla.models import Priority

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from contracts.models import Site
 from contracts.selectors import site_list_for_user
 from portal.channels import HOLIDAY_HORIZON_DAYS, phone_lines, site_hours
-from portal.forms import SiteChoiceForm
+from portal.forms.contact import SiteChoiceForm
 from portal.permissions import membership_for
 
 

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.permissions import WRITE_ROLES, has_member_role
-from portal.selectors import EXPIRING_SOON_DAYS
-from portal.selectors_cases import dashboard_for_user
+from portal.selectors.cases import dashboard_for_user
+from portal.selectors.sites import EXPIRING_SOON_DAYS
 
 
 @require_GET

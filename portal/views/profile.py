@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.forms import ProfileForm
+from portal.forms.profile import ProfileForm
 
 
 def _remember_language(response: HttpResponse, language: str) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contracts.services.releases import SUPPORTED
-from portal.selectors import release_overview_for_user
+from portal.selectors.sites import release_overview_for_user
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from contracts.services.releases import SupportStatus
 from portal.permissions import membership_for
-from portal.selectors import (
+from portal.selectors.sites import (
     EXPIRING_SOON_DAYS,
     contract_rows_for_user,
     site_row_get_for_user,

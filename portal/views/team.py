@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts.models import Membership
-from portal.forms import InviteForm, MemberContactForm, MemberRoleForm
+from portal.forms.team import InviteForm, MemberContactForm, MemberRoleForm
 from portal.permissions import (
     ADMIN_ROLES,
     has_member_role,
@@ -26,7 +26,7 @@ from portal.permissions import (
     membership_for,
     membership_forget,
 )
-from portal.selectors import member_get_for_admin, member_list_for_admin
+from portal.selectors.team import member_get_for_admin, member_list_for_admin
 from portal.services.team import (
     member_deactivate,
     member_invite,

@@ -29,10 +29,16 @@ def _minutes(value: Any, *, name: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """The response and resolution targets of one priority, in support minutes."""
+    """The targets of one priority in support minutes; the policy also gives cadence and threshold.
+
+    The clocks read the response and resolution targets; the status-update cadence and the
+    warning threshold (SLP-5, SLP-11) ride along for the sweep when a policy version made it.
+    """
 
     response_minutes: int
     resolution_minutes: int
+    update_minutes: int | None = None
+    warning_threshold: int | None = None
 
     def __post_init__(self) -> None:
         _minutes(self.response_minutes, name="response target")

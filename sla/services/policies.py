@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -11,22 +10,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sla.clocks import Target
 from sla.models import PolicyTarget, PolicyVersion, Priority
 from sla.models.policies import NOTICE_PERIOD, notice_period_error
 
 _COPIED_FIELDS = ("warning_threshold", "reopen_window_days")
 _TARGET_FIELDS = ("response_minutes", "resolution_minutes", "update_minutes", "to_confirm", "note")
 _EDITABLE_FIELDS = ("name", "effective_from", "notice_sent_at", "notes", *_COPIED_FIELDS)
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What the clock code needs of one priority: targets and cadence in support minutes."""
-
-    response_minutes: int
-    resolution_minutes: int
-    update_minutes: int
-    warning_threshold: int
 
 
 def _refuse_if_published(version: PolicyVersion, *, now: datetime | None = None) -> None:

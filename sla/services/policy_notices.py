@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 
 from contracts.models import Contract, Membership, User
-from contracts.services.outbox import OutboxDraft, outbox_enqueue_many
+from mail.services.outbox import OutboxDraft, outbox_enqueue_many
 from sla.models import NOTICE_PERIOD, PolicyTarget, PolicyVersion, Priority
 from sla.models.policies import notice_period_error
 from sla.services.policies import policy_version_publish

@@ -8,7 +8,7 @@ import pytest
 
 from cases.models import Case, CaseEvent
 from cases.services import case_comment
-from contracts.models import OutboxMessage
+from mail.models import OutboxMessage
 from tests.factories import ContractFactory, PatchFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from cases.models import Case, CaseEvent, EventKind
 from cases.services import case_escalate
-from contracts.models import OutboxMessage
+from mail.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from cases import services
 from cases.models import CaseEvent, EventKind
 from cases.services.notifications import case_email_reply
-from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_render
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_render
 
 EVIL = 'Crash <script>alert("x")</script> & co'
 

@@ -10,7 +10,7 @@ from django.db import connection
 from cases import services
 from cases.models import CaseEvent, EventKind
 from cases.services import TransitionRefused
-from contracts.models import OutboxMessage
+from mail.models import OutboxMessage
 
 
 @pytest.mark.postgres

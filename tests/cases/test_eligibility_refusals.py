@@ -14,7 +14,8 @@ from django.utils.functional import Promise
 
 from cases.models import Case
 from cases.services import CaseNotEligible, case_open
-from contracts.models import Organization, OutboxMessage
+from contracts.models import Organization
+from mail.models import OutboxMessage
 from tests.factories import ReleaseFactory
 
 

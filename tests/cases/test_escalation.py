@@ -9,8 +9,9 @@ from django.utils import translation
 from cases import services
 from cases.models import Case, CaseEvent, EscalationLevel, EventKind
 from cases.services import EscalationRefused
-from contracts.models import Organization, OutboxMessage
-from contracts.services.outbox import outbox_render
+from contracts.models import Organization
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_render
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.db import connection
 
 from cases.models import Case, CaseEvent, ClockState, EventKind, Status
 from cases.services import case_open, case_record_withdrawn
-from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_render
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_render
 from sla.models import Calendar, PolicyVersion
 from tests.cases.conftest import T0
 from tests.factories import PatchFactory

@@ -11,8 +11,8 @@ from cases import services
 from cases.models import Case, CaseEvent, EventKind, Status
 from cases.selectors import case_public_events
 from cases.services import TransitionRefused
-from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_render
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_render
 from tests.cases.conftest import T0
 
 

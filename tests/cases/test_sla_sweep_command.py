@@ -9,8 +9,8 @@ import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from cases import tasks
 from cases.models import CaseEvent, EventKind
+from cases.services.sweep import sla_sweep_task
 from portal.celery import app as celery_app
 from tests.cases.sweep_fixtures import (  # noqa: F401 (fixtures are found by name)
     chicago,
@@ -59,8 +59,8 @@ def test_a_bad_now_is_refused_clearly_and_changes_nothing(p1_case, value, messag
 
 def test_the_task_runs_the_sweep_and_returns_its_counts(p1_case):
     with time_machine.travel(chicago(3, 11, 30), tick=False):
-        assert tasks.sla_sweep.delay().get() == {"warnings": 0, "breaches": 1, "reminders": 0}
-        assert tasks.sla_sweep.delay().get() == {"warnings": 0, "breaches": 0, "reminders": 0}
+        assert sla_sweep_task.delay().get() == {"warnings": 0, "breaches": 1, "reminders": 0}
+        assert sla_sweep_task.delay().get() == {"warnings": 0, "breaches": 0, "reminders": 0}
     assert CaseEvent.objects.filter(kind=EventKind.SLA_BREACH).count() == 1
 
 
@@ -68,5 +68,5 @@ def test_beat_runs_the_sweep_task_every_minute():
     entry = settings.CELERY_BEAT_SCHEDULE["sla-sweep"]
 
     assert entry["schedule"] == 60.0
-    assert entry["task"] == tasks.sla_sweep.name
+    assert entry["task"] == sla_sweep_task.name
     assert entry["task"] in celery_app.tasks

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import CaseEvent, EventKind
 from cases.services import sweep as sweep_module
-from contracts.models import OutboxMessage
+from mail.models import OutboxMessage
 from tests.cases.sweep_fixtures import (  # noqa: F401 (fixtures are found by name)
     chicago,
     fixture_fresh_engines,

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, EventKind
 from cases.services.sweep import SweepResult
-from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_due_ids
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_due_ids
 from tests.cases.sweep_fixtures import (  # noqa: F401 (fixtures are found by name)
     chicago,
     fixture_fresh_engines,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case, CaseEvent, EventKind
 from cases.services import sweep as sweep_module
 from cases.services.sweep import SweepResult
-from contracts.models import OutboxMessage
+from mail.models import OutboxMessage
 from tests.cases.sweep_fixtures import (  # noqa: F401 (fixtures are found by name)
     chicago,
     fixture_fresh_engines,

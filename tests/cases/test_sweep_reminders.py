@@ -7,8 +7,8 @@ import time_machine
 
 from cases.models import CaseEvent, EventKind
 from cases.services import case_assign, case_comment, case_triage
-from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_render
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_render
 from tests.cases.sweep_fixtures import (  # noqa: F401 (fixtures are found by name)
     chicago,
     fixture_fresh_engines,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.models import OutboxMessage
+from mail.models import OutboxMessage
 from portal.staff_roles import staff_roles_sync
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +64,8 @@ def test_only_roles_that_may_change_the_outbox_can_retry(staff_login, staff_agen
         template="rendered",
         state=OutboxMessage.State.FAILED,
     )
-    agent_page = staff_login(staff_agent).get("/admin/contracts/outboxmessage/")
+    agent_page = staff_login(staff_agent).get("/admin/mail/outboxmessage/")
     assert "retry_selected" not in agent_page.content.decode()
 
-    manager_page = staff_login(staff_manager).get("/admin/contracts/outboxmessage/")
+    manager_page = staff_login(staff_manager).get("/admin/mail/outboxmessage/")
     assert "retry_selected" in manager_page.content.decode()

@@ -8,9 +8,9 @@ from datetime import UTC
 import pytest
 import time_machine
 
-from contracts.models import Contract, OutboxMessage
-from contracts.services.contracts import contract_renew, contracts_expire
-from contracts.tasks import contracts_daily
+from contracts.models import Contract
+from contracts.services.contracts import contract_renew, contracts_daily, contracts_expire
+from mail.models import OutboxMessage
 from tests.factories import ContractFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +191,6 @@ def test_the_daily_task_expires_a_contract_only_once_its_last_day_is_over_everyw
 def test_the_daily_task_is_scheduled_by_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["contracts-daily"]
 
-    assert entry["task"] == "contracts.tasks.contracts_daily"
+    assert entry["task"] == "contracts.contracts_daily"
     assert entry["schedule"].hour == {6}
     assert entry["schedule"].minute == {0}

@@ -10,13 +10,14 @@ from collections import Counter
 import pytest
 from harness import CeleryWorker, database_url, wait_for
 
-from contracts.models import NoticeDelivery, OutboxMessage, UpdateNotice
-from contracts.services.notice_audience import notice_audience_chunks
-from contracts.services.notice_fanout import update_notice_fanout_chunk
-from contracts.services.notices import contact_preference_set, update_notice_publish
-from contracts.tasks import notice_fanout
-from tests.contracts.notices_cast import contact, notice, runs
+from mail.models import OutboxMessage
+from mail.services.unsubscribe import contact_preference_set
+from notices.models import NoticeDelivery, UpdateNotice
+from notices.services.audience import notice_audience_chunks
+from notices.services.fanout import notice_fanout, update_notice_fanout_chunk
+from notices.services.publish import update_notice_publish
 from tests.factories import ContractFactory, OrganizationFactory, SiteFactory
+from tests.notices.cast import contact, notice, runs
 
 pytestmark = [
     pytest.mark.celery_worker,

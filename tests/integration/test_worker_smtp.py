@@ -8,9 +8,8 @@ import pytest
 from django.utils import timezone
 from harness import wait_for
 
-from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_enqueue
-from contracts.tasks import outbox_deliver
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_deliver, outbox_enqueue
 
 pytestmark = [
     pytest.mark.celery_worker,

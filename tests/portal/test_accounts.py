@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from contracts.models import OutboxMessage, User
+from contracts.models import User
+from mail.models import OutboxMessage
 
 LOGIN = "/accounts/login/"
 RESET = "/accounts/password/reset/"

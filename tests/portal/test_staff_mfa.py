@@ -22,7 +22,7 @@ def _password_step(client, user, password):
 def test_staff_without_an_authenticator_is_sent_to_set_one_up(client, staff_user):
     client.force_login(staff_user)
 
-    for path in ("/admin/", "/admin/contracts/outboxmessage/"):
+    for path in ("/admin/", "/admin/mail/outboxmessage/"):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('mfa_activate_totp')}?next={quote(path, safe='')}"

@@ -109,8 +109,8 @@ _MANAGEMENT = {
     "sla.calendar": "acv",
     "sla.sitecalendar": "acv",
     "sla.policyversion": "acv",
-    "contracts.updatenotice": "acv",
-    "contracts.outboxmessage": "cv",  # retry failed emails; every field stays read-only
+    "notices.updatenotice": "acv",
+    "mail.outboxmessage": "cv",  # retry failed emails; every field stays read-only
 }
 _CONTRACTS = {
     f"contracts.{model}": "acv"
@@ -122,10 +122,9 @@ _CONTRACTS = {
         "product",
         "release",
         "siterelease",
-        "updatenotice",
         "user",
     ]
-} | {"portal.brand": "acv"}
+} | {"notices.updatenotice": "acv", "portal.brand": "acv"}
 EXPECTED_WRITES = {
     "staff_agent": _CASE_WORKER,
     "staff_supervisor": _CASE_WORKER,
@@ -141,12 +140,12 @@ VIEWED_BY_ALL = {
     "contracts.importrun",
     "contracts.membership",
     "contracts.organization",
-    "contracts.outboxmessage",
+    "mail.outboxmessage",
     "contracts.product",
     "contracts.release",
     "contracts.site",
     "contracts.siterelease",
-    "contracts.updatenotice",
+    "notices.updatenotice",
     "contracts.user",
     "portal.brand",
     "sla.calendar",

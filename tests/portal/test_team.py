@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from contracts.models import Membership, OutboxMessage, User
-from contracts.services.outbox import outbox_render
+from contracts.models import Membership, User
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_render
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -98,7 +98,8 @@ covers("portal:member_deactivate", method="post")(_member)
 def _update_notice(world: World) -> dict:
     from django.utils import timezone
 
-    from contracts.models import SiteRelease, UpdateNotice
+    from contracts.models import SiteRelease
+    from notices.models import UpdateNotice
 
     release = world.fixture("release_2026")
     SiteRelease.objects.create(site=world.site, release=release)

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
-from contracts.models import OutboxMessage
-from contracts.services.outbox import outbox_render
+from mail.models import OutboxMessage
+from mail.services.outbox import outbox_render
 from tests.portal.case_pages import NOW, case_for, signed_in
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts.models import Contract, OutboxMessage
+from contracts.models import Contract
+from mail.models import OutboxMessage
 from sla.admin.policy_notices import announce_selected
 from sla.models import PolicyVersion
 from sla.services.policies import policy_version_create_draft, policy_version_set_targets

@@ -9,10 +9,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from sla.clocks import Targets
+from sla.clocks import Target, Targets
 from sla.models import PolicyTarget, PolicyVersion, Priority
 from sla.services.policies import (
-    Target,
     policy_targets,
     policy_version_create_draft,
     policy_version_in_force,

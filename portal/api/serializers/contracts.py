@@ -11,7 +11,7 @@ from contracts.models import Contract, Release, Site
 from contracts.selectors import release_list_for_user, site_list_for_user
 from contracts.services.eligibility import ReasonCode
 from contracts.services.releases import SupportStatus
-from portal.selectors import Coverage, contract_coverage
+from portal.selectors.sites import Coverage, contract_coverage
 
 COVERAGE_CHOICES = Coverage.choices
 
@@ -68,7 +68,7 @@ class SiteReleaseSerializer(serializers.Serializer):
 
 
 class SiteSerializer(serializers.Serializer):
-    """A site (from portal.selectors.SiteRow) with its coverage today, site time."""
+    """A site (from portal.selectors.sites.SiteRow) with its coverage today, site time."""
 
     code = serializers.CharField(source="site.code", read_only=True)
     name = serializers.CharField(source="site.name", read_only=True)

@@ -27,7 +27,7 @@ from portal.api.serializers.contracts import (
     SiteSerializer,
 )
 from portal.permissions import membership_for
-from portal.selectors import (
+from portal.selectors.sites import (
     contract_list_with_visible_sites,
     site_row_get_for_user,
     site_rows_for_user,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from cases import demo as cases_demo
 from contracts import demo as contracts_demo
-from contracts import demo_notices
 from contracts.roles import staff_groups_ensure
+from notices import demo as notices_demo
 from portal import demo as portal_demo
 from portal.staff_roles import staff_roles_sync
 
@@ -22,8 +23,10 @@ class Command(BaseCommand):
         self.stdout.write(f"demo people created={people}")
         world = contracts_demo.seed_world()
         self.stdout.write(f"demo world rows created={world}")
-        notices = demo_notices.seed_notices()
-        self.stdout.write(f"demo site releases and notices created={notices}")
+        with transaction.atomic():
+            site_releases = contracts_demo.seed_site_releases()
+        notices = notices_demo.seed_notices()
+        self.stdout.write(f"demo site releases and notices created={site_releases + notices}")
         brands = portal_demo.seed_brands()
         self.stdout.write(f"demo brands created={brands}")
         self.stdout.write(f"demo cases created={cases_demo.seed_cases()}")

@@ -1,0 +1,1 @@
+"""Email in and out: the outbox and its delivery, unsubscribe (DESIGN.md, Email)."""

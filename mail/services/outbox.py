@@ -1,0 +1,281 @@
+"""Write and deliver outbox emails (DESIGN.md, Email), and the Celery tasks that deliver them.
+
+The tasks sit beside the services they wrap, so a service queues its own task and nothing
+imports this module back. Recipients are `settings.AUTH_USER_MODEL` rows; templates are named
+by the caller (`email/<name>_subject.txt`, `.txt`, `.html`), found in any app's templates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from mail.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# A row left in "sending" this long belongs to a worker that died mid-delivery.
+STALE_CLAIM = timedelta(minutes=10)
+# Backoff between attempts: 1, 2, 4 ... minutes, capped at one hour.
+BACKOFF_CAP = timedelta(hours=1)
+# Idempotency keys looked up per query: well under every database's parameter limit.
+KEYS_PER_QUERY = 500
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxDraft:
+    """One email to write to the outbox: the arguments of outbox_enqueue."""
+
+    to_email: str
+    template: str
+    language: str
+    idempotency_key: str
+    context: dict | None = None
+    recipient: AbstractBaseUser | None = None
+    headers: dict | None = None
+    # Held until then (e.g. the support calendar's next opening); the minutely flush sends it.
+    not_before: datetime | None = None
+
+    def fields(self) -> dict:
+        """Return the row's fields other than the key, the language made a supported one."""
+        language = self.language
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        return {
+            "to_email": self.to_email,
+            "recipient": self.recipient,
+            "language": language,
+            "template": self.template,
+            "context": self.context or {},
+            "headers": self.headers or {},
+            "next_attempt_at": self.not_before,
+        }
+
+
+def outbox_enqueue(
+    *,
+    to_email: str,
+    template: str,
+    language: str,
+    idempotency_key: str,
+    context: dict | None = None,
+    recipient: AbstractBaseUser | None = None,
+    headers: dict | None = None,
+    not_before: datetime | None = None,
+) -> OutboxMessage:
+    """Write one email to the outbox and deliver it after the transaction commits.
+
+    The idempotency key makes the call safe to repeat: a second call with the
+    same key returns the existing row and queues nothing. A message held by
+    `not_before` is left to the minutely flush, which sends it once due.
+    """
+    draft = OutboxDraft(
+        to_email=to_email,
+        template=template,
+        language=language,
+        idempotency_key=idempotency_key,
+        context=context,
+        recipient=recipient,
+        headers=headers,
+        not_before=not_before,
+    )
+    message, created = OutboxMessage.objects.get_or_create(
+        idempotency_key=idempotency_key, defaults=draft.fields()
+    )
+    if created and _due(message, timezone.now()):
+        transaction.on_commit(lambda: outbox_deliver.delay(message.pk))
+    return message
+
+
+def outbox_enqueue_many(messages: Iterable[OutboxDraft]) -> list[OutboxMessage]:
+    """Write many emails to the outbox in a few queries; deliver the due ones after commit.
+
+    Returns one row per draft, in order. As with outbox_enqueue, a key already written, or
+    repeated among the drafts, gives the existing row and queues nothing; one task delivers
+    every new message due now, held ones are left to the minutely flush.
+    """
+    drafts = list(messages)
+    if not drafts:
+        return []
+    with transaction.atomic():
+        existing = _by_key([draft.idempotency_key for draft in drafts])
+        new: dict[str, OutboxMessage] = {}
+        for draft in drafts:
+            key = draft.idempotency_key
+            if key not in existing and key not in new:
+                new[key] = OutboxMessage(idempotency_key=key, **draft.fields())
+        # A concurrent writer of the same key wins the race; the re-read returns its row, and
+        # delivering it twice is harmless, since a delivery claims the row before sending.
+        OutboxMessage.objects.bulk_create(new.values(), ignore_conflicts=True)
+        created = _by_key(list(new))
+        now = timezone.now()
+        due = [message.pk for message in created.values() if _due(message, now)]
+        if due:
+            transaction.on_commit(lambda: outbox_deliver_batch.delay(due))
+    rows = existing | created
+    return [rows[draft.idempotency_key] for draft in drafts]
+
+
+def _by_key(keys: list[str]) -> dict[str, OutboxMessage]:
+    """Return the stored messages of these idempotency keys, by key."""
+    unique = list(dict.fromkeys(keys))
+    found: dict[str, OutboxMessage] = {}
+    for start in range(0, len(unique), KEYS_PER_QUERY):
+        chunk = unique[start : start + KEYS_PER_QUERY]
+        found.update(
+            (message.idempotency_key, message)
+            for message in OutboxMessage.objects.filter(idempotency_key__in=chunk)
+        )
+    return found
+
+
+def _due(message: OutboxMessage, now: datetime) -> bool:
+    """Tell whether the message may go out at `now`: not held, or held until no later."""
+    return message.next_attempt_at is None or message.next_attempt_at <= now
+
+
+def outbox_render(message: OutboxMessage) -> EmailMultiAlternatives:
+    """Render a message in its recipient's language, as text with an HTML part."""
+    # No request here, so no i18n context processor: the layouts need the code for lang="".
+    context = {**message.context, "site_url": settings.SITE_URL, "LANGUAGE_CODE": message.language}
+    with translation.override(message.language):
+        subject = render_to_string(f"email/{message.template}_subject.txt", context)
+        text = render_to_string(f"email/{message.template}.txt", context)
+        html = render_to_string(f"email/{message.template}.html", context)
+    email = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers={"X-Connect-Outbox-Id": str(message.pk), **message.headers},
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+def outbox_deliver_one(message_id: int) -> str:
+    """Deliver one message if nobody else is; return what happened.
+
+    The claim is a compare-and-set on the row: of two workers handed the same
+    id, exactly one changes the row from pending/failed to sending and sends.
+    """
+    now = timezone.now()
+    claimed = (
+        OutboxMessage.objects.filter(
+            pk=message_id,
+            state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.FAILED],
+            attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(state=OutboxMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return "skipped"
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        email = outbox_render(message)
+        email.send(fail_silently=False)
+    except Exception as exc:  # any transport or template error is recorded, not raised
+        logger.warning("outbox message %s failed: %s", message_id, exc)
+        retry = message.attempts < settings.OUTBOX_MAX_ATTEMPTS
+        OutboxMessage.objects.filter(pk=message_id).update(
+            state=OutboxMessage.State.FAILED,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=timezone.now() + _backoff(message.attempts) if retry else None,
+        )
+        return "failed"
+    sent = {"state": OutboxMessage.State.SENT, "sent_at": timezone.now(), "next_attempt_at": None}
+    if message.context.get("sensitive"):
+        # One-time links (password reset, verification) are not kept once sent.
+        sent["context"] = {"sensitive": True, "redacted": True}
+    OutboxMessage.objects.filter(pk=message_id).update(subject=email.subject[:300], **sent)
+    return "sent"
+
+
+def outbox_due_ids(*, limit: int = 500) -> list[int]:
+    """Return ids of messages due for a (re)try, releasing claims of dead workers."""
+    now = timezone.now()
+    OutboxMessage.objects.filter(
+        state=OutboxMessage.State.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(
+        state=OutboxMessage.State.FAILED,
+        last_error="delivery interrupted (worker stopped while sending)",
+        next_attempt_at=now,
+    )
+    return list(
+        OutboxMessage.objects.filter(
+            state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.FAILED],
+            attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def outbox_retry(*, message_ids: list[int]) -> int:
+    """Give failed messages a fresh set of attempts and queue them now."""
+    ids = list(
+        OutboxMessage.objects.filter(
+            pk__in=message_ids, state=OutboxMessage.State.FAILED
+        ).values_list("id", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=ids).update(
+        state=OutboxMessage.State.PENDING, attempts=0, next_attempt_at=None
+    )
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: outbox_deliver.delay(pk))
+    return len(ids)
+
+
+def outbox_deliver_pending_on_commit(message_ids: list[int]) -> None:
+    """Queue delivery of those of the messages still pending, once the transaction commits.
+
+    For writers that insert outbox rows themselves (a notice fan-out): a message of a crashed
+    earlier run that is still pending goes out too, one already sent or claimed does not.
+    """
+    # Looked up by primary key, the state checked here: a filter on the state would let
+    # the database walk every pending message of the outbox instead.
+    states = OutboxMessage.objects.filter(pk__in=message_ids).values_list("pk", "state")
+    pending = sorted(pk for pk, state in states if state == OutboxMessage.State.PENDING)
+    if pending:
+        transaction.on_commit(lambda: outbox_deliver_batch.delay(pending))
+
+
+# --- Celery tasks: each takes ids and calls one service above; safe to run twice ---------
+
+
+@shared_task(name="mail.outbox_deliver", ignore_result=True)
+def outbox_deliver(message_id: int) -> str:
+    """Deliver one outbox message; safe to run twice or concurrently."""
+    return outbox_deliver_one(message_id)
+
+
+@shared_task(name="mail.outbox_deliver_batch", ignore_result=True)
+def outbox_deliver_batch(message_ids: list[int]) -> int:
+    """Deliver a batch of outbox messages in turn; each is claimed, so a rerun sends none twice."""
+    return sum(outbox_deliver_one(message_id) == "sent" for message_id in message_ids)
+
+
+@shared_task(name="mail.outbox_flush", ignore_result=True)
+def outbox_flush() -> int:
+    """Retry every message whose backoff has passed (beat, every minute)."""
+    ids = outbox_due_ids()
+    for message_id in ids:
+        outbox_deliver_one(message_id)
+    return len(ids)

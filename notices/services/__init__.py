@@ -1,0 +1,1 @@
+"""Software update notices (SLP-14): publishing, audience, fan-out."""

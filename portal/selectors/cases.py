@@ -1,0 +1,353 @@
+"""Reads behind the case pages and the dashboard; each starts from a visible_to(user) selector."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Least, NullIf
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    ClockState,
+    EscalationLevel,
+    EventKind,
+    Exclusion,
+    Status,
+)
+from cases.selectors import case_list_for_user, case_public_events
+from cases.services import case_clocks, exclusion_referral
+from cases.services.notifications import resolution_kind_label
+from contracts.models import Contract
+from portal.selectors.sites import EXPIRING_SOON_DAYS, contract_list_with_visible_sites
+from sla.clocks import Clocks, ClockStatus
+
+CASE_PAGE_SIZE = 50
+
+
+DASHBOARD_ROWS = 20
+
+
+RECENT_UPDATES = 10
+
+
+# A clock whose due instant the customer cares about: still counting, or counting past it.
+_LIVE_CLOCK = (ClockState.RUNNING, ClockState.BREACHED)
+
+
+class CaseSort(models.TextChoices):
+    """The orders of the case list, as its query string names them."""
+
+    NEWEST = "-received", gettext_lazy("Newest first")
+    OLDEST = "received", gettext_lazy("Oldest first")
+    PRIORITY = "priority", gettext_lazy("Priority, P1 first")
+    DUE = "due", gettext_lazy("Due soonest")
+
+
+def _due_expression():
+    """Return the earliest due instant of the case's live clocks (null when none counts)."""
+    response = models.Case(When(response_state__in=_LIVE_CLOCK, then=F("response_due_at")))
+    resolution = models.Case(When(resolution_state__in=_LIVE_CLOCK, then=F("resolution_due_at")))
+    # Least() is NULL in SQLite as soon as one side is: give each side the other as fallback.
+    return Least(Coalesce(response, resolution), Coalesce(resolution, response))
+
+
+def _effective_priority():
+    """Return the priority support set, else the one the customer proposed."""
+    return Coalesce(NullIf("priority", Value("")), "proposed_priority", output_field=CharField())
+
+
+def case_rows_for_user(user) -> QuerySet[Case]:
+    """Return the user's cases with what a list row and its countdown need, in one query."""
+    return (
+        case_list_for_user(user)
+        .select_related("calendar", "release__product")
+        .annotate(next_due_at=_due_expression(), effective_priority=_effective_priority())
+    )
+
+
+_ORDER = {
+    CaseSort.NEWEST: ("-received_at", "-id"),
+    CaseSort.OLDEST: ("received_at", "id"),
+    CaseSort.PRIORITY: ("effective_priority", "-received_at", "-id"),
+    CaseSort.DUE: (F("next_due_at").asc(nulls_last=True), "-received_at", "-id"),
+}
+
+
+def case_list_filtered(
+    user,
+    *,
+    q: str = "",
+    status: str = "",
+    priority: str = "",
+    site: str = "",
+    state: str = "",
+    sort: str = CaseSort.NEWEST,
+) -> QuerySet[Case]:
+    """Return the user's cases matching the list's filters, in the chosen order."""
+    cases = case_rows_for_user(user)
+    if q:
+        cases = cases.filter(Q(number__icontains=q) | Q(title__icontains=q))
+    if status:
+        cases = cases.filter(status=status)
+    if priority:
+        cases = cases.filter(effective_priority=priority)
+    if site:
+        cases = cases.filter(site__code=site)
+    if state == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif state == "closed":
+        cases = cases.exclude(status__in=OPEN_STATUSES)
+    return cases.order_by(*_ORDER.get(sort, _ORDER[CaseSort.NEWEST]))
+
+
+@dataclass
+class Dashboard:
+    """What the start page shows, each list already evaluated."""
+
+    open_cases: list[Case]
+    open_total: int
+    waiting_cases: list[Case]
+    recent: list[TimelineEntry]
+    expiring_contracts: list[Contract]
+    today: dt.date
+
+
+def dashboard_for_user(user, *, today: dt.date | None = None) -> Dashboard:
+    """Return the dashboard of the user: open and waiting cases, news, expiring contracts."""
+    today = today or timezone.localdate()
+    rows = case_rows_for_user(user)
+    working = rows.filter(status__in=OPEN_STATUSES).exclude(status=Status.WAITING_ON_CUSTOMER)
+    requests = CaseEvent.objects.filter(kind=EventKind.INFO_REQUESTED, public=True).order_by(
+        "-at", "-id"
+    )
+    waiting = rows.filter(status=Status.WAITING_ON_CUSTOMER).prefetch_related(
+        Prefetch("events", queryset=requests, to_attr="info_requests")
+    )
+    return Dashboard(
+        open_cases=list(working.order_by(*_ORDER[CaseSort.DUE])[:DASHBOARD_ROWS]),
+        open_total=working.count(),
+        waiting_cases=list(waiting.order_by("-received_at", "-id")[:DASHBOARD_ROWS]),
+        recent=timeline_entries(case_events_recent_for_user(user)),
+        expiring_contracts=contracts_expiring_for_user(user, today=today),
+        today=today,
+    )
+
+
+def case_events_recent_for_user(user, *, limit: int = RECENT_UPDATES) -> list[CaseEvent]:
+    """Return the latest public events on the cases the user may see."""
+    return list(
+        CaseEvent.objects.filter(public=True, case__in=Case.objects.visible_to(user))
+        .select_related("case", "actor", "attachment")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def contracts_expiring_for_user(
+    user, *, today: dt.date, days: int = EXPIRING_SOON_DAYS
+) -> list[Contract]:
+    """Return the user's active contracts ending within `days`, soonest first, visible sites only."""
+    return list(
+        contract_list_with_visible_sites(user)
+        .in_force_on(today)
+        .filter(end_date__lte=today + dt.timedelta(days=days))
+        .order_by("end_date", "reference")
+    )
+
+
+@dataclass
+class TimelineEntry:
+    """One public event as the customer reads it: who, when, what, and any text or file."""
+
+    event: CaseEvent
+    heading: str
+    actor: str
+    by_support: bool
+    body: str = ""
+    extra: str = ""
+    attachment: Attachment | None = None
+
+
+def _label(choices, value) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _actor(event: CaseEvent) -> str:
+    actor = event.actor
+    if actor is None:
+        return _("CONNECT support")
+    if actor.is_staff:
+        if actor.full_name:
+            return _("%(name)s, CONNECT support") % {"name": actor.full_name}
+        return _("CONNECT support")
+    return actor.get_full_name()
+
+
+def _status_heading(event: CaseEvent) -> str:
+    return _("Status changed from “%(old)s” to “%(new)s”") % {
+        "old": _label(Status, event.old_value),
+        "new": _label(Status, event.new_value),
+    }
+
+
+def _priority_heading(event: CaseEvent) -> str:
+    if event.old_value:
+        return _("Priority changed from %(old)s to %(new)s") % {
+            "old": event.old_value,
+            "new": event.new_value,
+        }
+    return _("Priority set to %(new)s") % {"new": event.new_value}
+
+
+def _classification_heading(event: CaseEvent) -> str:
+    heading = _("Classified as “%(category)s”") % {"category": _label(Category, event.new_value)}
+    if event.data.get("exclusion"):
+        heading += f": {_label(Exclusion, event.data['exclusion'])}"
+    return heading
+
+
+_HEADINGS = {
+    EventKind.RECEIVED: lambda e: (
+        _("Case received, proposed priority %(priority)s") % {"priority": e.new_value}
+    ),
+    EventKind.COMMENT: lambda e: (
+        _("Reply from support") if e.data.get("by_staff") else _("Comment")
+    ),
+    EventKind.STATUS: _status_heading,
+    EventKind.PRIORITY: _priority_heading,
+    EventKind.CLASSIFICATION: _classification_heading,
+    EventKind.INFO_REQUESTED: lambda e: _("Support asked for information"),
+    EventKind.INFO_RECEIVED: lambda e: _("Information provided"),
+    EventKind.RESPONSE: lambda e: _("First response from support (SLP-9)"),
+    EventKind.RESOLUTION: lambda e: (
+        _("Resolution recorded: %(kind)s")
+        % {"kind": resolution_kind_label(e.data.get("kind", e.new_value))}
+    ),
+    EventKind.REOPENED: lambda e: _("Case reopened"),
+    EventKind.CLOSED: lambda e: _("Case closed"),
+    EventKind.WITHDRAWN: lambda e: _("Withdrawn: outside the support policy (SLP-16)"),
+    EventKind.ESCALATION: lambda e: (
+        _("Escalated to: %(level)s (SLP-12)")
+        % {"level": _label(EscalationLevel, int(e.data.get("level", e.new_value or 0)))}
+    ),
+    EventKind.ATTACHMENT: lambda e: _("File attached"),
+}
+
+
+def _extra(event: CaseEvent) -> str:
+    if event.kind == EventKind.RESOLUTION:
+        return event.data.get("plan", "")
+    if event.kind == EventKind.WITHDRAWN and event.data.get("exclusion") in Exclusion.values:
+        return str(exclusion_referral(event.data["exclusion"]))
+    return ""
+
+
+def timeline_entries(events: list[CaseEvent]) -> list[TimelineEntry]:
+    """Return the events as the customer reads them, in the active language."""
+    entries = []
+    for event in events:
+        heading = _HEADINGS.get(event.kind, lambda e: e.get_kind_display())(event)
+        attachment = (
+            getattr(event, "attachment", None) if event.kind == EventKind.ATTACHMENT else None
+        )
+        entries.append(
+            TimelineEntry(
+                event=event,
+                heading=heading,
+                actor=_actor(event),
+                by_support=bool(event.data.get("by_staff")),
+                body="" if attachment is not None else event.body,
+                extra=_extra(event),
+                attachment=attachment if attachment is not None and attachment.public else None,
+            )
+        )
+    return entries
+
+
+_ESCALABLE = (*OPEN_STATUSES, Status.RESOLVED)
+
+
+@dataclass
+class CasePage:
+    """Everything the case page shows and which customer actions it offers."""
+
+    case: Case
+    entries: list[TimelineEntry]
+    clocks: Clocks
+    may_write: bool
+    info_request: TimelineEntry | None
+    reopen_until: dt.datetime | None
+    now: dt.datetime
+
+    @property
+    def is_final(self) -> bool:
+        return self.case.status in (Status.CLOSED, Status.WITHDRAWN)
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        return [entry.attachment for entry in self.entries if entry.attachment is not None]
+
+    @property
+    def breached(self) -> bool:
+        return any(clock.state == ClockStatus.BREACHED for clock in self.clocks)
+
+    @property
+    def can_escalate(self) -> bool:
+        case = self.case
+        top = EscalationLevel.EXECUTIVE_SPONSOR
+        return case.status in _ESCALABLE and case.escalation_level < top
+
+    @property
+    def can_provide(self) -> bool:
+        return self.case.status == Status.WAITING_ON_CUSTOMER
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.reopen_until is not None and self.now <= self.reopen_until
+
+    @property
+    def can_close(self) -> bool:
+        return self.case.status == Status.RESOLVED
+
+    def offers(self, action: str) -> bool:
+        """Tell whether the page shows the form of an action ("comment", "escalate", ...)."""
+        offered = {
+            "comment": not self.is_final,
+            "attach": not self.is_final,
+            "information": self.can_provide,
+            "escalate": self.can_escalate,
+            "reopen": self.can_reopen,
+            "close": self.can_close,
+        }
+        return self.may_write and offered.get(action, False)
+
+
+def case_page_for_user(user, case: Case, *, may_write: bool) -> CasePage:
+    """Return the case page of a case the user may see: public timeline, clocks, actions."""
+    now = timezone.now()
+    entries = timeline_entries(list(case_public_events(case)))
+    requests = [e for e in entries if e.event.kind == EventKind.INFO_REQUESTED]
+    reopen_until = None
+    if case.status == Status.RESOLVED and case.resolved_at is not None:
+        reopen_until = case.resolved_at + dt.timedelta(days=case.policy_version.reopen_window_days)
+    return CasePage(
+        case=case,
+        entries=entries,
+        clocks=case_clocks(case, now=now),
+        may_write=may_write,
+        info_request=requests[-1] if requests else None,
+        reopen_until=reopen_until,
+        now=now,
+    )
