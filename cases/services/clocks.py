@@ -182,8 +182,10 @@ def _next_update_due(
     """Return when the next status update to the customer is due (SLP-11), or None.
 
     Counted in support time from the last public staff message, once the response is given,
-    while the case is open and support (not the customer) holds it. Each status-update
-    reminder the sweep raised since that message pushes the next one a further cadence on.
+    while the case is open and support (not the customer) holds it. The reminders fall on a
+    grid of one cadence after another from that message; once a reminder is raised, the next
+    one is the first grid point after the moment it was raised, so windows missed while the
+    sweep was down or the calendar closed are skipped, never replayed one per sweep.
     """
     if case.status not in _UPDATES_OWED or clocks.response.stopped_at is None:
         return None
@@ -193,6 +195,9 @@ def _next_update_due(
         e.at for e in events if e.kind in _UPDATE_KINDS and e.public and e.data.get("by_staff")
     ]
     last = max(updates, default=clocks.response.stopped_at)
-    reminders = sum(1 for e in events if e.kind == EventKind.UPDATE_REMINDER and e.at >= last)
     cadence = targets[case.priority or case.proposed_priority].update_minutes
-    return calendar.add(last, cadence * (reminders + 1))
+    reminded = [e.at for e in events if e.kind == EventKind.UPDATE_REMINDER and e.at >= last]
+    if not reminded:
+        return calendar.add(last, cadence)
+    points = calendar.between(last, max(reminded)) // cadence + 1
+    return calendar.add(last, cadence * points)

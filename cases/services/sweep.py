@@ -24,9 +24,11 @@ Decisions the policy leaves open:
   is written to the outbox in the same transaction but held until the calendar next opens, like
   a warning; a case no longer open gets no such notice, as it can no longer be escalated.
 - Events are dated when the sweep raises them; data["due_at"] keeps the instant that fell due.
-- The next reminder falls one update cadence (support minutes) after the previous due instant,
-  not after the moment the sweep ran, so a late or held sweep does not shift the grid; a public
-  staff message restarts it (cases.services.clocks).
+- Reminders fall on a grid of update cadences (support minutes) from the last public staff
+  message, which restarts it. A raised reminder moves the next one to the first grid point
+  after the moment it was raised: a late or held sweep does not shift the grid, and a case
+  overdue for days gets one reminder, not one per sweep until the grid catches up
+  (cases.services.clocks).
 """
 
 from __future__ import annotations

@@ -106,3 +106,24 @@ def test_open_cases_carry_their_clock_states_on_the_row(demo):
         or open_cases.filter(resolution_state="breached").exists()
     )
     assert not Case.objects.filter(status=Status.CLOSED, closed_at__isnull=True).exists()
+
+
+def test_sweeps_remind_once_and_after_three_days_once_per_overdue_case(demo):
+    # SLP-11 over time (issue 12): missed cadence windows are skipped, never replayed.
+    from cases.services.sweep import sla_sweep
+
+    with transaction.atomic():
+        minutes = [sla_sweep(now=T0 + timedelta(minutes=m)).reminders for m in (1, 2, 3)]
+        assert minutes[1:] == [0, 0]
+        later = T0 + timedelta(days=3)
+        before = dict(
+            Case.objects.filter(next_update_due_at__lte=later).values_list("pk", "number")
+        )
+        reminded = sla_sweep(now=later).reminders
+        per_case = CaseEvent.objects.filter(kind=EventKind.UPDATE_REMINDER, at=later).values_list(
+            "case_id", flat=True
+        )
+        assert reminded == len(per_case) == len(set(per_case)) > 0
+        assert set(per_case) <= set(before)
+        assert [sla_sweep(now=later + timedelta(minutes=m)).reminders for m in (0, 1)] == [0, 0]
+        transaction.set_rollback(True)

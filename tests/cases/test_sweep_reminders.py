@@ -104,3 +104,37 @@ def test_a_reminder_due_at_closing_waits_for_the_opening_without_shifting_the_ne
     case.refresh_from_db()
     # 120 support minutes after the held reminder's due instant: 2 hours into Wednesday.
     assert case.next_update_due_at == chicago(4, 10)
+
+
+def test_after_three_days_of_downtime_the_case_gets_one_reminder_not_a_flood(answered):
+    # Due Tuesday 11:30; nothing swept until Friday 10:00: fourteen cadence windows missed.
+    assert [sweep_at(chicago(6, 10)).reminders for _ in range(3)] == [1, 0, 0]
+    assert [sweep_at(chicago(6, 10, minute)).reminders for minute in (1, 2, 3)] == [0, 0, 0]
+
+    answered.refresh_from_db()
+    # The first grid point after Friday 10:00: 1,680 support minutes after Tuesday 9:30.
+    assert answered.next_update_due_at == chicago(6, 10, 30)
+    assert len(_reminders(answered)) == 1
+    assert sweep_at(chicago(6, 10, 30)).reminders == 1
+
+
+def test_two_sweeps_at_one_instant_change_nothing_the_second_time(answered):
+    sweep_at(chicago(6, 10))
+    answered.refresh_from_db()
+    before = (
+        answered.next_update_due_at,
+        answered.sla_next_due_at,
+        CaseEvent.objects.count(),
+        OutboxMessage.objects.count(),
+    )
+
+    assert sweep_at(chicago(6, 10)) == (0, 0, 0)
+
+    answered.refresh_from_db()
+    after = (
+        answered.next_update_due_at,
+        answered.sla_next_due_at,
+        CaseEvent.objects.count(),
+        OutboxMessage.objects.count(),
+    )
+    assert after == before
