@@ -15,6 +15,7 @@ class OutboxMessage(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        BUNDLED = "bundled", _("Sent in a digest")
 
     idempotency_key = models.CharField(
         _("idempotency key"),
@@ -45,6 +46,23 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    digest = models.CharField(
+        _("digest"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Messages of one digest to one recipient that fall due together go out as one "
+            "email rendered with this template."
+        ),
+    )
+    bundled_into = models.ForeignKey(
+        "self",
+        verbose_name=_("sent in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bundled",
+    )
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -53,6 +71,12 @@ class OutboxMessage(models.Model):
         indexes = [
             # The flush task looks for work by state and due time.
             models.Index(fields=["state", "next_attempt_at"], name="outbox_state_due_idx"),
+            # Bundling looks for the pending messages of a digest (the few, never the many).
+            models.Index(
+                fields=["digest", "to_email"],
+                name="outbox_digest_pending_idx",
+                condition=models.Q(state="pending") & ~models.Q(digest=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from cases.services._shared import (
     instant,
     required_text,
 )
-from cases.services.notifications import case_email_escalation
+from cases.services.notifications import case_email_escalation, case_email_escalation_confirmed
 from contracts.models import User
 from contracts.roles import StaffRole
 
@@ -98,4 +98,5 @@ def case_escalate(*, case: Case, by: User, reason: str, at: datetime | None = No
     if not recipients:
         logger.error("case %s escalated to level %s but nobody holds that role", case.number, level)
     case_email_escalation(case, event, recipients=recipients)
+    case_email_escalation_confirmed(case, event, by=by)
     return case

@@ -47,7 +47,11 @@ def hours_text(minutes: int) -> str:
 
 
 def _enqueue(case: Case, event: CaseEvent, users: Iterable[User], template: str, build) -> int:
-    """Queue one email per recipient, its context built in the recipient's language."""
+    """Queue one email per recipient, its context built in the recipient's language.
+
+    The key is one per event and person: an event mails staff and customers different
+    messages, but never the same person twice.
+    """
     queued = 0
     for user in users:
         with translation.override(user.language):
@@ -146,6 +150,23 @@ def case_email_escalation(case: Case, event: CaseEvent, *, recipients: Iterable[
         }
 
     return _enqueue(case, event, recipients, "case_escalation", build)
+
+
+def case_email_escalation_confirmed(case: Case, event: CaseEvent, *, by: User) -> int:
+    """Confirm to the customer that the escalation was received and who reviews it (SLP-12)."""
+    people = [*case_customer_recipients(case)]
+    if not by.is_staff and by.is_active and by not in people:
+        people.append(by)
+
+    def build(user: User) -> dict:
+        return {
+            "level": event.data["level"],
+            "level_label": str(EscalationLevel(event.data["level"]).label),
+            "reason": event.body,
+            "case_path": f"/cases/{case.number}/",
+        }
+
+    return _enqueue(case, event, people, "case_escalation_confirmed", build)
 
 
 def resolution_kind_label(kind: ResolutionKind | str) -> str:

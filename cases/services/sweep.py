@@ -23,6 +23,10 @@ Decisions the policy leaves open:
   assignee and every supervisor at once. The customer's notice (target missed, how to escalate)
   is written to the outbox in the same transaction but held until the calendar next opens, like
   a warning; a case no longer open gets no such notice, as it can no longer be escalated.
+- Staff alerts (breaches, warnings, reminders) of one sweep reach each person as one digest
+  email listing them, or as the single alert when there is one; customer notices stay per
+  case. Each alert is its own outbox row, written with its event, so a sweep that stops
+  before bundling loses nothing: the outbox's flush bundles what it left (mail.services).
 - Events are dated when the sweep raises them; data["due_at"] keeps the instant that fell due.
 - Reminders fall on a grid of update cadences (support minutes) from the last public staff
   message, which restarts it. A raised reminder moves the next one to the first grid point
@@ -56,7 +60,7 @@ from cases.services.clocks import (
 from cases.services.notifications import case_customer_recipients, local_time_text
 from contracts.models import User
 from contracts.roles import StaffRole
-from mail.services.outbox import OutboxDraft, outbox_enqueue_many
+from mail.services.outbox import OutboxDraft, outbox_bundle_digests, outbox_enqueue_many
 from sla.clocks import ClockState, ClockStatus, Target
 from sla.services.policies import policy_targets
 
@@ -79,6 +83,9 @@ _CANDIDATE_FIELDS = (
     "site__time_zone",
 )
 _WARNABLE = frozenset({ClockStatus.RUNNING, ClockStatus.PAUSED})
+# Staff alerts of one sweep go to each person as one email listing them (email/sla_digest).
+SLA_DIGEST = "sla_digest"
+_STAFF_TEMPLATES = frozenset({"sla_breach", "sla_warning", "sla_update_reminder"})
 
 
 class SweepResult(NamedTuple):
@@ -102,6 +109,9 @@ def sla_sweep(*, now: datetime | None = None) -> SweepResult:
     breaches = _sweep_column(run, _DUE, _raise_breaches, open_hours_only=False)
     warnings = _sweep_column(run, _WARN, _raise_warnings, open_hours_only=True)
     reminders = _sweep_column(run, _UPDATE, _raise_reminder, open_hours_only=True)
+    if breaches or warnings or reminders:
+        # Every group has committed its events and emails: each person's alerts become one email.
+        outbox_bundle_digests(digest=SLA_DIGEST)
     return SweepResult(warnings=warnings, breaches=breaches, reminders=reminders)
 
 
@@ -433,6 +443,7 @@ class _Alert:
                 idempotency_key=f"{key}:{user.pk}",
                 context={**self.context(user), **extra},
                 not_before=held,
+                digest=SLA_DIGEST if template in _STAFF_TEMPLATES else "",
             )
             for user in users
         ]

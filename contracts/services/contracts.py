@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -225,27 +226,52 @@ def _notice_due(days_left: int) -> int | None:
     return next((days for days in sorted(EXPIRY_NOTICE_DAYS) if days_left <= days), None)
 
 
-def contracts_send_expiry_notices(*, today: dt.date) -> int:
-    """Warn technical contacts of contracts ending within 60 or 30 days; return emails queued."""
-    horizon = today + dt.timedelta(days=max(EXPIRY_NOTICE_DAYS))
+def contract_local_day(contract: Contract, now: dt.datetime) -> dt.date:
+    """Return the contract's date at the instant: the latest local date of its sites.
+
+    Contract days are site days; a notice "60 days before the end" goes out once the first of
+    the contract's sites reaches that day, whatever the UTC date.
+    """
+    zones = {site.time_zone for site in contract.sites.all()}
+    if not zones:
+        return now.astimezone(dt.UTC).date()
+    return max(now.astimezone(zoneinfo.ZoneInfo(zone)).date() for zone in zones)
+
+
+def contracts_send_expiry_notices(
+    *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> int:
+    """Warn technical contacts of contracts ending within 60 or 30 days; return emails queued.
+
+    With `now`, each contract is judged on its sites' local date (contract_local_day); with
+    `today`, every contract on that date.
+    """
+    first = today if today is not None else (now - LATEST_UTC_OFFSET).date()
+    last = today if today is not None else (now + LATEST_UTC_OFFSET).date()
+    horizon = last + dt.timedelta(days=max(EXPIRY_NOTICE_DAYS))
     due = (
         Contract.objects.filter(
-            status=Contract.Status.ACTIVE, end_date__gte=today, end_date__lte=horizon
+            status=Contract.Status.ACTIVE, end_date__gte=first, end_date__lte=horizon
         )
         # A contract already renewed does not really end: no need to alarm anyone.
         .exclude(renewal__status=Contract.Status.ACTIVE)
         .values_list("pk", flat=True)
     )
-    return sum(contract_send_expiry_notice(contract_id=pk, today=today) for pk in list(due))
+    return sum(
+        contract_send_expiry_notice(contract_id=pk, today=today, now=now) for pk in list(due)
+    )
 
 
 @transaction.atomic
-def contract_send_expiry_notice(*, contract_id: int, today: dt.date) -> int:
+def contract_send_expiry_notice(
+    *, contract_id: int, today: dt.date | None = None, now: dt.datetime | None = None
+) -> int:
     """Queue the contract's due expiry notice to each technical contact once; return emails queued."""
     contract = Contract.objects.select_for_update().select_related("holder").get(pk=contract_id)
-    days_left = (contract.end_date - today).days
+    day = today if today is not None else contract_local_day(contract, now)
+    days_left = (contract.end_date - day).days
     threshold = _notice_due(days_left)
-    if threshold is None or threshold in contract.expiry_notices_sent:
+    if days_left < 0 or threshold is None or threshold in contract.expiry_notices_sent:
         return 0
     contacts = Membership.objects.filter(
         organization_id=contract.holder_id,
@@ -296,5 +322,5 @@ def contracts_daily() -> dict[str, int]:
     """Mark ended contracts expired and send due expiry notices (beat, daily); safe to run twice."""
     now = timezone.now()
     expired = contracts_expire(today=contracts_expiry_day(now))
-    notices = contracts_send_expiry_notices(today=now.date())
+    notices = contracts_send_expiry_notices(now=now)
     return {"expired": expired, "notices": notices}

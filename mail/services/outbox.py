@@ -46,6 +46,8 @@ class OutboxDraft:
     headers: dict | None = None
     # Held until then (e.g. the support calendar's next opening); the minutely flush sends it.
     not_before: datetime | None = None
+    # Bundled with the recipient's other pending messages of this digest (outbox_bundle_digests).
+    digest: str = ""
 
     def fields(self) -> dict:
         """Return the row's fields other than the key, the language made a supported one."""
@@ -60,6 +62,7 @@ class OutboxDraft:
             "context": self.context or {},
             "headers": self.headers or {},
             "next_attempt_at": self.not_before,
+            "digest": self.digest,
         }
 
 
@@ -73,6 +76,7 @@ def outbox_enqueue(
     recipient: AbstractBaseUser | None = None,
     headers: dict | None = None,
     not_before: datetime | None = None,
+    digest: str = "",
 ) -> OutboxMessage:
     """Write one email to the outbox and deliver it after the transaction commits.
 
@@ -89,6 +93,7 @@ def outbox_enqueue(
         recipient=recipient,
         headers=headers,
         not_before=not_before,
+        digest=digest,
     )
     message, created = OutboxMessage.objects.get_or_create(
         idempotency_key=idempotency_key, defaults=draft.fields()
@@ -141,7 +146,13 @@ def _by_key(keys: list[str]) -> dict[str, OutboxMessage]:
 
 
 def _due(message: OutboxMessage, now: datetime) -> bool:
-    """Tell whether the message may go out at `now`: not held, or held until no later."""
+    """Tell whether the message may go out alone at `now`: not held, or held until no later.
+
+    A message of a digest waits for outbox_bundle_digests, which sends it in one email with
+    the recipient's others, or alone when it is the only one.
+    """
+    if message.digest:
+        return False
     return message.next_attempt_at is None or message.next_attempt_at <= now
 
 
@@ -180,6 +191,7 @@ def outbox_deliver_one(message_id: int) -> str:
             pk=message_id,
             state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.FAILED],
             attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
+            digest="",
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(state=OutboxMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
@@ -221,6 +233,7 @@ def outbox_due_ids(*, limit: int = 500) -> list[int]:
         OutboxMessage.objects.filter(
             state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.FAILED],
             attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
+            digest="",
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("id")
@@ -257,6 +270,82 @@ def outbox_deliver_pending_on_commit(message_ids: list[int]) -> None:
         transaction.on_commit(lambda: outbox_deliver_batch.delay(pending))
 
 
+# --- Digests: a recipient's messages that fall due together go out as one email ----------
+
+# A digest message whose writer died before bundling it is bundled by the flush after this.
+DIGEST_SETTLE = timedelta(minutes=2)
+
+
+def outbox_bundle_digests(*, digest: str = "", written_before: datetime | None = None) -> int:
+    """Send each recipient's pending messages of a digest as one email; return emails queued.
+
+    The writer (the SLA sweep) calls it once it has written a run's messages; the minutely
+    flush calls it for messages older than DIGEST_SETTLE, should the writer have stopped in
+    between. A recipient with a single message gets that message as it is.
+    """
+    now = timezone.now()
+    pending = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING).exclude(digest="")
+    pending = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    if digest:
+        pending = pending.filter(digest=digest)
+    if written_before is not None:
+        pending = pending.filter(created_at__lte=written_before)
+    groups = pending.order_by().values_list("digest", "to_email").distinct()
+    queued = 0
+    for name, to_email in list(groups):
+        try:
+            queued += _bundle(name, to_email, now)
+        except _Raced:
+            # Another bundler took some of these messages first: they go out with its email.
+            logger.info("digest %s to %s bundled by another worker", name, to_email)
+    return queued
+
+
+class _Raced(Exception):
+    """Another bundler changed the messages between the read and the update."""
+
+
+@transaction.atomic
+def _bundle(digest: str, to_email: str, now: datetime) -> int:
+    """Bundle one recipient's pending messages of one digest; 0 if another bundler had them."""
+    items = list(
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(state=OutboxMessage.State.PENDING, digest=digest, to_email=to_email)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "id")
+    )
+    if not items:
+        return 0
+    ids = [item.pk for item in items]
+    if len(items) == 1:
+        # Compare-and-set, as everywhere in the outbox: of two bundlers one releases it.
+        released = OutboxMessage.objects.filter(pk=ids[0], state=OutboxMessage.State.PENDING)
+        if released.exclude(digest="").update(digest="") != 1:
+            return 0
+        transaction.on_commit(lambda: outbox_deliver.delay(ids[0]))
+        return 1
+    first = items[0]
+    bundle = OutboxMessage.objects.create(
+        idempotency_key=f"digest:{digest}:{first.pk}",
+        to_email=to_email,
+        recipient=first.recipient,
+        language=first.language,
+        template=digest,
+        context={
+            "recipient_name": first.context.get("recipient_name", ""),
+            "count": len(items),
+            "items": [{"template": item.template, **item.context} for item in items],
+        },
+    )
+    taken = OutboxMessage.objects.filter(pk__in=ids, state=OutboxMessage.State.PENDING).update(
+        state=OutboxMessage.State.BUNDLED, bundled_into=bundle, sent_at=now
+    )
+    if taken != len(ids):
+        raise _Raced(f"digest {digest} to {to_email}: bundled {taken} of {len(ids)}")
+    transaction.on_commit(lambda: outbox_deliver.delay(bundle.pk))
+    return 1
+
+
 # --- Celery tasks: each takes ids and calls one service above; safe to run twice ---------
 
 
@@ -274,7 +363,8 @@ def outbox_deliver_batch(message_ids: list[int]) -> int:
 
 @shared_task(name="mail.outbox_flush", ignore_result=True)
 def outbox_flush() -> int:
-    """Retry every message whose backoff has passed (beat, every minute)."""
+    """Bundle settled digests, then retry every message whose backoff has passed (beat, minutely)."""
+    outbox_bundle_digests(written_before=timezone.now() - DIGEST_SETTLE)
     ids = outbox_due_ids()
     for message_id in ids:
         outbox_deliver_one(message_id)

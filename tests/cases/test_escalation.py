@@ -142,3 +142,23 @@ def test_the_assigned_representative_may_escalate_for_the_customer(
     case = services.case_escalate(case=case_in("in_progress"), by=staff_agent, reason="Phoned in")
 
     assert case.escalation_level == 1
+
+
+def test_the_customer_gets_a_confirmation_of_the_escalation_in_their_language(
+    case_in, acme_agent, staff_supervisor
+):
+    case = case_in("in_progress")
+    acme_agent.language = "fr"
+    acme_agent.save(update_fields=["language"])
+
+    services.case_escalate(case=case, by=acme_agent, reason="Ligne arrêtée depuis lundi.")
+
+    confirmations = OutboxMessage.objects.filter(template="case_escalation_confirmed")
+    assert acme_agent.email in {m.to_email for m in confirmations}
+    assert staff_supervisor.email not in {m.to_email for m in confirmations}
+    message = confirmations.get(to_email=acme_agent.email)
+    email = outbox_render(message)
+    assert email.subject == f"Escalade reçue : {case.number}, {case.title}"
+    assert "Ligne arrêtée depuis lundi." in email.body
+    assert f"/cases/{case.number}/" in email.body
+    assert "superviseur" in email.body.lower()

@@ -194,3 +194,25 @@ def test_the_daily_task_is_scheduled_by_beat(settings):
     assert entry["task"] == "contracts.contracts_daily"
     assert entry["schedule"].hour == {6}
     assert entry["schedule"].minute == {0}
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "sent"),
+    [
+        # 16:00 UTC on the 25th is already the 26th in Tokyo: 60 days left there.
+        ("Asia/Tokyo", dt.datetime(2026, 11, 25, 16, 0, tzinfo=UTC), True),
+        ("Asia/Tokyo", dt.datetime(2026, 11, 25, 14, 0, tzinfo=UTC), False),
+        # 03:00 UTC on the 26th is still the 25th in Chicago: 61 days left there.
+        ("America/Chicago", dt.datetime(2026, 11, 26, 3, 0, tzinfo=UTC), False),
+        ("America/Chicago", dt.datetime(2026, 11, 26, 6, 0, tzinfo=UTC), True),
+    ],
+)
+def test_the_notice_goes_out_on_the_sites_local_date_not_the_utc_date(
+    contract, acme_site, acme_admin, django_capture_on_commit_callbacks, zone, at, sent
+):
+    acme_site.time_zone = zone
+    acme_site.save(update_fields=["time_zone"])
+
+    _run_daily(at, django_capture_on_commit_callbacks)
+
+    assert OutboxMessage.objects.filter(template="contract_expiry").exists() is sent
