@@ -7,6 +7,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Topic(models.TextChoices):
+    """The kinds of optional email a person may turn off; every other email is always sent."""
+
+    CASES = "cases", _("My cases: receipts, replies, resolutions and SLA notices")
+    ORGANIZATION_CASES = "organization_cases", _("Every case of my organisation (admins)")
+    STAFF_ALERTS = "staff_alerts", _("SLA warnings and status-update reminders (staff)")
+    SCHEDULED_UPDATES = "scheduled_updates", _("Scheduled software update notices")
+
+
 class OutboxMessage(models.Model):
     """One email, written in the sender's transaction and delivered after commit."""
 
@@ -16,6 +25,7 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         BUNDLED = "bundled", _("Sent in a digest")
+        SKIPPED = "skipped", _("Not sent: the recipient turned this kind of email off")
 
     idempotency_key = models.CharField(
         _("idempotency key"),
@@ -46,6 +56,13 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    topic = models.CharField(
+        _("kind of email"),
+        max_length=20,
+        choices=Topic.choices,
+        blank=True,
+        help_text=_("Empty for an email that is always sent."),
+    )
     digest = models.CharField(
         _("digest"),
         max_length=100,
@@ -84,7 +101,7 @@ class OutboxMessage(models.Model):
 
 
 class ContactPreference(models.Model):
-    """What a person chose to receive; urgent and policy notices are not optional."""
+    """Which optional emails a person receives; the emails of no Topic are always sent."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -92,11 +109,23 @@ class ContactPreference(models.Model):
         on_delete=models.CASCADE,
         related_name="contact_preference",
     )
+    cases_opt_out = models.BooleanField(_("no emails about my cases"), default=False)
+    organization_cases_opt_in = models.BooleanField(
+        _("emails about every case of my organisation"), default=False
+    )
+    staff_alerts_opt_out = models.BooleanField(
+        _("no SLA warnings and reminders"),
+        default=False,
+        help_text=_("Breach alerts and escalation requests are still sent (SLP-12)."),
+    )
     scheduled_updates_opt_out = models.BooleanField(
         _("no scheduled update notices"),
         default=False,
         help_text=_("Urgent update notices and policy-change notices are still sent."),
     )
+    # Counts changes: an unsubscribe link carries the value it was made with, so a change of
+    # preference revokes every link sent before it.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -105,3 +134,21 @@ class ContactPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def receives(self, topic: str) -> bool:
+        """Tell whether the person receives the emails of this topic (any other: always)."""
+        return {
+            Topic.CASES: not self.cases_opt_out,
+            Topic.ORGANIZATION_CASES: self.organization_cases_opt_in,
+            Topic.STAFF_ALERTS: not self.staff_alerts_opt_out,
+            Topic.SCHEDULED_UPDATES: not self.scheduled_updates_opt_out,
+        }.get(topic, True)
+
+
+# The field of each topic and the value that means "receive": defaults before any choice.
+TOPIC_FIELDS = {
+    Topic.CASES: ("cases_opt_out", False),
+    Topic.ORGANIZATION_CASES: ("organization_cases_opt_in", True),
+    Topic.STAFF_ALERTS: ("staff_alerts_opt_out", False),
+    Topic.SCHEDULED_UPDATES: ("scheduled_updates_opt_out", False),
+}

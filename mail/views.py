@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from mail.services.unsubscribe import contact_preference_unsubscribe, unsubscribe_user
+from mail.services.unsubscribe import contact_preference_unsubscribe, unsubscribe_read
 
 TEMPLATE = "mail/unsubscribe.html"
 
@@ -18,12 +19,16 @@ TEMPLATE = "mail/unsubscribe.html"
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """Confirm (GET) or record (POST, one click) an opt-out from scheduled update notices."""
+    """Confirm (GET) or record (POST, one click) that a person turns one kind of email off."""
     try:
-        user = unsubscribe_user(token)
+        unsubscription = unsubscribe_read(token)
     except ValidationError as exc:
         return render(request, TEMPLATE, {"error": " ".join(exc.messages)}, status=404)
-    if request.method == "POST":
-        contact_preference_unsubscribe(token=token)
-        return render(request, TEMPLATE, {"done": True, "email": user.email})
-    return render(request, TEMPLATE, {"email": user.email})
+    # The page speaks the recipient's language, signed in or not; it names no address.
+    with translation.override(getattr(unsubscription.user, "language", None) or None):
+        context = {"topic": unsubscription.topic.label, "LANGUAGE_CODE": translation.get_language()}
+        if request.method == "POST":
+            contact_preference_unsubscribe(token=token)
+            context["done"] = True
+        response = render(request, TEMPLATE, context)
+    return response

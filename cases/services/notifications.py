@@ -10,7 +10,8 @@ from django.utils import formats, translation
 from django.utils.translation import gettext
 
 from cases.models import Case, CaseEvent, EscalationLevel, Exclusion
-from contracts.models import User
+from contracts.models import Membership, User
+from mail.models import Topic
 from mail.services.outbox import outbox_enqueue
 from sla.clocks import Clocks, ResolutionKind
 from sla.models import Priority
@@ -23,6 +24,23 @@ def case_customer_recipients(case: Case) -> list[User]:
         if user is not None and user.is_active and user not in people:
             people.append(user)
     return people
+
+
+def organization_case_followers(organization_ids: list[int]) -> list[User]:
+    """Return the admins of these organisations who asked for emails about all their cases."""
+    followers = {
+        membership.user_id: membership.user
+        for membership in Membership.objects.filter(
+            organization_id__in=organization_ids,
+            role=Membership.Role.ADMIN,
+            is_active=True,
+            user__is_active=True,
+            user__contact_preference__organization_cases_opt_in=True,
+        )
+        .select_related("user")
+        .order_by("user_id")
+    }
+    return list(followers.values())
 
 
 def _zone(user: User) -> zoneinfo.ZoneInfo:
@@ -46,20 +64,38 @@ def hours_text(minutes: int) -> str:
     return str(int(hours)) if hours.is_integer() else formats.number_format(round(hours, 2))
 
 
-def _enqueue(case: Case, event: CaseEvent, users: Iterable[User], template: str, build) -> int:
+def _enqueue(
+    case: Case,
+    event: CaseEvent,
+    users: Iterable[User],
+    template: str,
+    build,
+    *,
+    topic: str = "",
+    automated: bool = True,
+) -> int:
     """Queue one email per recipient, its context built in the recipient's language.
 
     The key is one per event and person: an event mails staff and customers different
-    messages, but never the same person twice.
+    messages, but never the same person twice. An email about a case (`Topic.CASES`) also
+    goes to the organisation's admins who follow all its cases (Topic.ORGANIZATION_CASES).
     """
+    recipients = [(user, topic) for user in users]
+    if topic == Topic.CASES:
+        followers = organization_case_followers(
+            [pk for pk in (case.organization_id, case.end_customer_id) if pk]
+        )
+        direct = {user.pk for user, _topic in recipients}
+        recipients += [(u, Topic.ORGANIZATION_CASES) for u in followers if u.pk not in direct]
     queued = 0
-    for user in users:
+    for user, user_topic in recipients:
         with translation.override(user.language):
             context = {
                 "recipient_name": user.get_short_name(),
                 "number": case.number,
                 "title": case.title,
                 "event_at": local_time_text(event.at, user),
+                "case_path": f"/cases/{case.number}/",
                 **build(user),
             }
         outbox_enqueue(
@@ -69,6 +105,8 @@ def _enqueue(case: Case, event: CaseEvent, users: Iterable[User], template: str,
             template=template,
             idempotency_key=f"case:{case.pk}:{event.pk}:{user.pk}",
             context=context,
+            topic=user_topic,
+            automated=automated,
         )
         queued += 1
     return queued
@@ -88,7 +126,8 @@ def case_email_received(case: Case, event: CaseEvent, clocks: Clocks) -> int:
             "site": str(case.site),
         }
 
-    return _enqueue(case, event, case_customer_recipients(case), "case_received", build)
+    recipients = case_customer_recipients(case)
+    return _enqueue(case, event, recipients, "case_received", build, topic=Topic.CASES)
 
 
 def case_email_reply(case: Case, event: CaseEvent) -> int:
@@ -96,7 +135,13 @@ def case_email_reply(case: Case, event: CaseEvent) -> int:
     if not event.public:
         raise ValueError("internal notes are never emailed to customers")
     return _enqueue(
-        case, event, case_customer_recipients(case), "case_reply", lambda user: {"body": event.body}
+        case,
+        event,
+        case_customer_recipients(case),
+        "case_reply",
+        lambda user: {"body": event.body},
+        topic=Topic.CASES,
+        automated=False,
     )
 
 
@@ -108,6 +153,8 @@ def case_email_info_requested(case: Case, event: CaseEvent) -> int:
         case_customer_recipients(case),
         "case_info_requested",
         lambda user: {"body": event.body},
+        # Always sent: the resolution clock waits on the answer (SLP-8).
+        automated=False,
     )
 
 
@@ -123,7 +170,8 @@ def case_email_resolved(case: Case, event: CaseEvent) -> int:
             "plan": event.data.get("plan", ""),
         }
 
-    return _enqueue(case, event, case_customer_recipients(case), "case_resolved", build)
+    recipients = case_customer_recipients(case)
+    return _enqueue(case, event, recipients, "case_resolved", build, topic=Topic.CASES)
 
 
 def case_email_withdrawn(case: Case, event: CaseEvent, *, referral: str) -> int:
@@ -133,7 +181,8 @@ def case_email_withdrawn(case: Case, event: CaseEvent, *, referral: str) -> int:
     def build(user: User) -> dict:
         return {"reason": str(reason.label), "body": event.body, "referral": str(referral)}
 
-    return _enqueue(case, event, case_customer_recipients(case), "case_withdrawn", build)
+    recipients = case_customer_recipients(case)
+    return _enqueue(case, event, recipients, "case_withdrawn", build, topic=Topic.CASES)
 
 
 def case_email_escalation(case: Case, event: CaseEvent, *, recipients: Iterable[User]) -> int:
@@ -163,10 +212,9 @@ def case_email_escalation_confirmed(case: Case, event: CaseEvent, *, by: User) -
             "level": event.data["level"],
             "level_label": str(EscalationLevel(event.data["level"]).label),
             "reason": event.body,
-            "case_path": f"/cases/{case.number}/",
         }
 
-    return _enqueue(case, event, people, "case_escalation_confirmed", build)
+    return _enqueue(case, event, people, "case_escalation_confirmed", build, topic=Topic.CASES)
 
 
 def resolution_kind_label(kind: ResolutionKind | str) -> str:

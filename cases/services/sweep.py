@@ -60,6 +60,7 @@ from cases.services.clocks import (
 from cases.services.notifications import case_customer_recipients, local_time_text
 from contracts.models import User
 from contracts.roles import StaffRole
+from mail.models import Topic
 from mail.services.outbox import OutboxDraft, outbox_bundle_digests, outbox_enqueue_many
 from sla.clocks import ClockState, ClockStatus, Target
 from sla.services.policies import policy_targets
@@ -86,6 +87,13 @@ _WARNABLE = frozenset({ClockStatus.RUNNING, ClockStatus.PAUSED})
 # Staff alerts of one sweep go to each person as one email listing them (email/sla_digest).
 SLA_DIGEST = "sla_digest"
 _STAFF_TEMPLATES = frozenset({"sla_breach", "sla_warning", "sla_update_reminder"})
+# Which alerts a person may turn off; breach alerts always go (SLP-12).
+_TOPICS = {
+    "sla_warning": Topic.STAFF_ALERTS,
+    "sla_update_reminder": Topic.STAFF_ALERTS,
+    "sla_warning_customer": Topic.CASES,
+    "sla_breach_customer": Topic.CASES,
+}
 
 
 class SweepResult(NamedTuple):
@@ -444,6 +452,7 @@ class _Alert:
                 context={**self.context(user), **extra},
                 not_before=held,
                 digest=SLA_DIGEST if template in _STAFF_TEMPLATES else "",
+                topic=_TOPICS.get(template, ""),
             )
             for user in users
         ]

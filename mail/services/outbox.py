@@ -21,7 +21,8 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from mail.models import OutboxMessage
+from mail.models import ContactPreference, OutboxMessage
+from mail.services.unsubscribe import unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -48,22 +49,55 @@ class OutboxDraft:
     not_before: datetime | None = None
     # Bundled with the recipient's other pending messages of this digest (outbox_bundle_digests).
     digest: str = ""
+    # The kind of optional email (mail.models.Topic) the recipient may turn off; "" always goes.
+    topic: str = ""
+    # Written by the system, not by a person: auto-responders must not answer it (RFC 3834).
+    automated: bool = True
 
-    def fields(self) -> dict:
-        """Return the row's fields other than the key, the language made a supported one."""
+    def fields(self, preference: ContactPreference | None = None) -> dict:
+        """Return the row's fields other than the key, given the recipient's preferences.
+
+        An email of a topic the recipient turned off is kept as skipped, never sent; one they
+        receive carries its topic's one-click unsubscribe link and headers.
+        """
         language = self.language
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
+        headers, context = dict(self.headers or {}), dict(self.context or {})
+        if self.automated:
+            headers.setdefault("Auto-Submitted", "auto-generated")
+        state = OutboxMessage.State.PENDING
+        if self.topic and self.recipient is not None:
+            # No saved preferences: the defaults (every topic but the opt-in ones).
+            preference = preference or ContactPreference()
+            version = preference.version
+            if not preference.receives(self.topic):
+                state = OutboxMessage.State.SKIPPED
+            else:
+                headers = {**unsubscribe_headers(self.recipient, self.topic, version), **headers}
+                context.setdefault(
+                    "unsubscribe_url", unsubscribe_url(self.recipient, self.topic, version)
+                )
         return {
             "to_email": self.to_email,
             "recipient": self.recipient,
             "language": language,
             "template": self.template,
-            "context": self.context or {},
-            "headers": self.headers or {},
+            "context": context,
+            "headers": headers,
             "next_attempt_at": self.not_before,
             "digest": self.digest,
+            "topic": self.topic,
+            "state": state,
         }
+
+
+def _preferences(drafts: list[OutboxDraft]) -> dict[int, ContactPreference]:
+    """Return the saved preferences of the drafts' recipients of optional email (one query)."""
+    ids = {draft.recipient.pk for draft in drafts if draft.topic and draft.recipient is not None}
+    if not ids:
+        return {}
+    return {pref.user_id: pref for pref in ContactPreference.objects.filter(user_id__in=ids)}
 
 
 def outbox_enqueue(
@@ -77,6 +111,8 @@ def outbox_enqueue(
     headers: dict | None = None,
     not_before: datetime | None = None,
     digest: str = "",
+    topic: str = "",
+    automated: bool = True,
 ) -> OutboxMessage:
     """Write one email to the outbox and deliver it after the transaction commits.
 
@@ -94,9 +130,12 @@ def outbox_enqueue(
         headers=headers,
         not_before=not_before,
         digest=digest,
+        topic=topic,
+        automated=automated,
     )
+    preference = _preferences([draft]).get(getattr(recipient, "pk", None))
     message, created = OutboxMessage.objects.get_or_create(
-        idempotency_key=idempotency_key, defaults=draft.fields()
+        idempotency_key=idempotency_key, defaults=draft.fields(preference)
     )
     if created and _due(message, timezone.now()):
         transaction.on_commit(lambda: outbox_deliver.delay(message.pk))
@@ -116,10 +155,12 @@ def outbox_enqueue_many(messages: Iterable[OutboxDraft]) -> list[OutboxMessage]:
     with transaction.atomic():
         existing = _by_key([draft.idempotency_key for draft in drafts])
         new: dict[str, OutboxMessage] = {}
+        preferences = _preferences([d for d in drafts if d.idempotency_key not in existing])
         for draft in drafts:
             key = draft.idempotency_key
             if key not in existing and key not in new:
-                new[key] = OutboxMessage(idempotency_key=key, **draft.fields())
+                preference = preferences.get(getattr(draft.recipient, "pk", None))
+                new[key] = OutboxMessage(idempotency_key=key, **draft.fields(preference))
         # A concurrent writer of the same key wins the race; the re-read returns its row, and
         # delivering it twice is harmless, since a delivery claims the row before sending.
         OutboxMessage.objects.bulk_create(new.values(), ignore_conflicts=True)
@@ -151,7 +192,7 @@ def _due(message: OutboxMessage, now: datetime) -> bool:
     A message of a digest waits for outbox_bundle_digests, which sends it in one email with
     the recipient's others, or alone when it is the only one.
     """
-    if message.digest:
+    if message.digest or message.state != OutboxMessage.State.PENDING:
         return False
     return message.next_attempt_at is None or message.next_attempt_at <= now
 
@@ -325,17 +366,27 @@ def _bundle(digest: str, to_email: str, now: datetime) -> int:
         transaction.on_commit(lambda: outbox_deliver.delay(ids[0]))
         return 1
     first = items[0]
+    topics = {item.topic for item in items}
+    context = {
+        "recipient_name": first.context.get("recipient_name", ""),
+        "count": len(items),
+        "items": [{"template": item.template, **item.context} for item in items],
+    }
+    headers = {"Auto-Submitted": "auto-generated"}
+    optional = sorted(topic for topic in topics if topic)
+    if optional and first.recipient is not None:
+        # Turning the optional kind off leaves the digest with what is always sent.
+        headers |= unsubscribe_headers(first.recipient, optional[0])
+        context["unsubscribe_url"] = unsubscribe_url(first.recipient, optional[0])
     bundle = OutboxMessage.objects.create(
         idempotency_key=f"digest:{digest}:{first.pk}",
         to_email=to_email,
         recipient=first.recipient,
         language=first.language,
         template=digest,
-        context={
-            "recipient_name": first.context.get("recipient_name", ""),
-            "count": len(items),
-            "items": [{"template": item.template, **item.context} for item in items],
-        },
+        topic=topics.pop() if len(topics) == 1 else "",
+        context=context,
+        headers=headers,
     )
     taken = OutboxMessage.objects.filter(pk__in=ids, state=OutboxMessage.State.PENDING).update(
         state=OutboxMessage.State.BUNDLED, bundled_into=bundle, sent_at=now

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Membership, User
-from mail.models import OutboxMessage
+from mail.models import ContactPreference, OutboxMessage, Topic
 from mail.services.outbox import outbox_deliver_pending_on_commit, outbox_retry
 from mail.services.unsubscribe import unsubscribe_headers, unsubscribe_url
 from notices.models import NoticeDelivery, UpdateNotice
@@ -124,10 +124,18 @@ def _write_messages(
         return []
     content = {code: _notice_content(notice, code) for code, _name in settings.LANGUAGES}
     keys = [notice_message_key(notice, m.user) for m in members]
+    # Each person's unsubscribe link carries their preferences' version: one query a chunk.
+    versions = dict(
+        ContactPreference.objects.filter(user_id__in=[m.user_id for m in members]).values_list(
+            "user_id", "version"
+        )
+    )
     _insert_ignoring_conflicts(
         OutboxMessage,
         [
-            _outbox_row(notice, m.user, key, sites[m.organization_id], content)
+            _outbox_row(
+                notice, m.user, key, sites[m.organization_id], content, versions.get(m.user_id, 0)
+            )
             for m, key in zip(members, keys, strict=True)
         ],
     )
@@ -203,7 +211,11 @@ def _notice_content(notice: UpdateNotice, language: str) -> dict:
 
 
 def notice_message_context(
-    notice: UpdateNotice, user: User, sites: list[AffectedSite], content: dict | None = None
+    notice: UpdateNotice,
+    user: User,
+    sites: list[AffectedSite],
+    content: dict | None = None,
+    version: int | None = None,
 ) -> dict:
     """Return the email context of one person's copy, in that person's language."""
     language = _language(user)
@@ -215,23 +227,31 @@ def notice_message_context(
         "more_sites": max(len(sites) - EMAIL_SITES_SHOWN, 0),
     }
     if not notice.is_mandatory:
-        context["unsubscribe_url"] = unsubscribe_url(user)
+        context["unsubscribe_url"] = unsubscribe_url(user, Topic.SCHEDULED_UPDATES, version)
     return context
 
 
 def _outbox_row(
-    notice: UpdateNotice, user: User, key: str, sites: list[AffectedSite], content: dict
+    notice: UpdateNotice,
+    user: User,
+    key: str,
+    sites: list[AffectedSite],
+    content: dict,
+    version: int,
 ) -> dict:
     # RFC 8058 one-click unsubscribe; urgent notices are service messages without it.
-    headers = {} if notice.is_mandatory else unsubscribe_headers(user)
+    headers = {"Auto-Submitted": "auto-generated"}
+    if not notice.is_mandatory:
+        headers |= unsubscribe_headers(user, Topic.SCHEDULED_UPDATES, version)
     return {
         "idempotency_key": key,
         "to_email": user.email,
         "recipient": user.pk,
         "language": _language(user),
         "template": TEMPLATE,
-        "context": notice_message_context(notice, user, sites, content),
+        "context": notice_message_context(notice, user, sites, content, version),
         "headers": headers,
+        "topic": "" if notice.is_mandatory else Topic.SCHEDULED_UPDATES,
     }
 
 

@@ -1,4 +1,4 @@
-"""The profile form: name, language and time zone of the signed-in person."""
+"""The profile forms: name, language and time zone, and which optional emails to receive."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import User, validate_time_zone
+from mail.models import ContactPreference, Topic
 
 
 @cache
@@ -35,3 +36,28 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "language", "time_zone"]
+
+
+def email_topics_for(user, membership) -> list[Topic]:
+    """Return the kinds of optional email that reach this person: staff, admins, members."""
+    if user.is_staff:
+        return [Topic.STAFF_ALERTS]
+    topics = [Topic.CASES]
+    if membership is not None and membership.role == membership.Role.ADMIN:
+        topics.append(Topic.ORGANIZATION_CASES)
+    return [*topics, Topic.SCHEDULED_UPDATES]
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox per kind of optional email the person may receive (issue 12)."""
+
+    def __init__(self, *args, topics: list[Topic], preference: ContactPreference, **kwargs):
+        super().__init__(*args, **kwargs)
+        for topic in topics:
+            self.fields[topic.value] = forms.BooleanField(
+                label=topic.label, required=False, initial=preference.receives(topic)
+            )
+
+    def receive(self) -> dict[str, bool]:
+        """Return, per topic of the form, whether the person wants it."""
+        return {name: bool(self.cleaned_data.get(name)) for name in self.fields}

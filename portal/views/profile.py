@@ -1,4 +1,4 @@
-"""The profile page: a person's own name, language and time zone, and links to security."""
+"""The profile page: a person's own name, language, time zone, email preferences, security."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.forms.profile import ProfileForm
+from mail.services.preferences import (
+    ALWAYS_SENT,
+    contact_preference_get,
+    contact_preference_set_topics,
+)
+from portal.forms.profile import EmailPreferencesForm, ProfileForm, email_topics_for
+from portal.permissions import membership_for
 
 
 def _remember_language(response: HttpResponse, language: str) -> None:
@@ -39,6 +46,22 @@ def profile(request: HttpRequest) -> HttpResponse:
         response = redirect("portal:profile")
         _remember_language(response, form.cleaned_data["language"])
         return response
-    return render(
-        request, "portal/profile.html", {"form": form}, status=400 if form.errors else 200
-    )
+    context = {"form": form, "email_form": _email_form(request), "always_sent": ALWAYS_SENT}
+    return render(request, "portal/profile.html", context, status=400 if form.errors else 200)
+
+
+def _email_form(request: HttpRequest, data=None) -> EmailPreferencesForm:
+    topics = email_topics_for(request.user, membership_for(request.user))
+    preference = contact_preference_get(request.user)
+    return EmailPreferencesForm(data, topics=topics, preference=preference)
+
+
+@login_required
+@require_POST
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    """Save which kinds of optional email the signed-in person receives."""
+    form = _email_form(request, request.POST)
+    if form.is_valid():
+        contact_preference_set_topics(user=request.user, receive=form.receive())
+        messages.success(request, _("Your email preferences are saved."))
+    return redirect(reverse("portal:profile") + "#email-heading")

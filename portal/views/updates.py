@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from contracts.models import Patch, Release, Site, SiteRelease
 from contracts.selectors import site_get_for_user
 from contracts.services.site_releases import site_release_remove, site_release_save
-from mail.services.unsubscribe import contact_preference_opted_out, contact_preference_set
+from mail.services.preferences import contact_preference_opted_out, contact_preference_set
 from notices.selectors import update_notice_get_for_user, update_notice_list_for_user
 from notices.services.reads import update_notice_mark_read
 from portal.permissions import ADMIN_ROLES, has_member_role, require_member_role

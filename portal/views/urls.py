@@ -17,6 +17,7 @@ urlpatterns = [
     path("team/<int:pk>/contact/", team.member_contact, name="member_contact"),
     path("team/<int:pk>/deactivate/", team.member_deactivate_view, name="member_deactivate"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/email/", profile.email_preferences, name="email_preferences"),
     path("contact/", contact.contact, name="contact"),
     path("brand/<slug:checksum>.css", brand.brand_css, name="brand_css"),
     path("brand/logo/<str:name>", brand.brand_logo, name="brand_logo"),

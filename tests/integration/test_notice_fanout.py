@@ -11,7 +11,7 @@ import pytest
 from harness import CeleryWorker, database_url, wait_for
 
 from mail.models import OutboxMessage
-from mail.services.unsubscribe import contact_preference_set
+from mail.services.preferences import contact_preference_set
 from notices.models import NoticeDelivery, UpdateNotice
 from notices.services.audience import notice_audience_chunks
 from notices.services.fanout import notice_fanout, update_notice_fanout_chunk

@@ -10,7 +10,7 @@ from django.core import mail
 
 from contracts.models import Contract
 from mail.models import OutboxMessage
-from mail.services.unsubscribe import contact_preference_set
+from mail.services.preferences import contact_preference_set
 from notices.models import NoticeDelivery, UpdateNotice
 from notices.services.publish import update_notice_fanout_run, update_notice_publish
 from tests.factories import ContractFactory, OrganizationFactory, SiteFactory

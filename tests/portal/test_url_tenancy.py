@@ -38,6 +38,7 @@ PUBLIC_URLS: dict[str, str] = {
     "portal:brand_css": "a brand's colours, named by checksum; the sign-in page needs it",
     "portal:brand_logo": "a brand's logo under a random name; the sign-in page shows it",
     "updates_unsubscribe": "authorised by the signed token in the address, not by a session",
+    "mail_unsubscribe": "authorised by the signed token in the address, not by a session",
 }
 
 
