@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 
+from mail.services.rendering import MailBrand
 from portal.colours import best_text_colour
 from portal.models import Brand
 from portal.permissions import membership_for
@@ -89,6 +90,23 @@ def brand_for_request(request: HttpRequest) -> Brand:
 def brand_for_organization(organization) -> Brand:
     """Return the brand an organisation's people see when no host decides (emails)."""
     return brand_resolve(host="", organization_id=organization.partner_id or organization.pk)
+
+
+def email_brand(message) -> MailBrand:
+    """Return the brand an email's recipient knows: their organisation's or partner's, else ours.
+
+    Named by settings.MAIL_BRAND, so the outbox renders every email in its reader's brand.
+    """
+    user = message.recipient if message.recipient_id else None
+    brand = brand_resolve(
+        host="", organization_id=brand_organization_id(user) if user is not None else None
+    )
+    return MailBrand(
+        name=brand.display_name,
+        color=brand.primary_color,
+        site_url=brand_base_url(brand),
+        subject_prefix=not brand.is_default,
+    )
 
 
 def brand_base_url(brand: Brand) -> str:

@@ -190,6 +190,8 @@ globals().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CONNECT Support <support@connect.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# Every email goes out in its recipient's brand: sender name, subject, colours, link host.
+MAIL_BRAND = "portal.branding.email_brand"
 
 # Celery: the default broker is kombu's filesystem transport, so `make demo`
 # needs no server. Production sets CELERY_BROKER_URL to redis:// or amqp://.

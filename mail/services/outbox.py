@@ -15,13 +15,12 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from mail.models import ContactPreference, OutboxMessage
+from mail.services.rendering import outbox_render
 from mail.services.unsubscribe import unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -195,25 +194,6 @@ def _due(message: OutboxMessage, now: datetime) -> bool:
     if message.digest or message.state != OutboxMessage.State.PENDING:
         return False
     return message.next_attempt_at is None or message.next_attempt_at <= now
-
-
-def outbox_render(message: OutboxMessage) -> EmailMultiAlternatives:
-    """Render a message in its recipient's language, as text with an HTML part."""
-    # No request here, so no i18n context processor: the layouts need the code for lang="".
-    context = {**message.context, "site_url": settings.SITE_URL, "LANGUAGE_CODE": message.language}
-    with translation.override(message.language):
-        subject = render_to_string(f"email/{message.template}_subject.txt", context)
-        text = render_to_string(f"email/{message.template}.txt", context)
-        html = render_to_string(f"email/{message.template}.html", context)
-    email = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_email],
-        headers={"X-Connect-Outbox-Id": str(message.pk), **message.headers},
-    )
-    email.attach_alternative(html, "text/html")
-    return email
 
 
 def _backoff(attempts: int) -> timedelta:
