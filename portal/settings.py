@@ -195,7 +195,7 @@ MAIL_BRAND = "portal.branding.email_brand"
 
 # Celery: the default broker is kombu's filesystem transport, so `make demo`
 # needs no server. Production sets CELERY_BROKER_URL to redis:// or amqp://.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery"
     for _folder in ("queue", "processed", "control"):
