@@ -19,6 +19,7 @@ from sla.services.policies import policy_targets
 _UPDATE_KINDS = frozenset({EventKind.COMMENT, EventKind.INFO_REQUESTED, EventKind.RESOLUTION})
 # While the customer owes us information, or once resolved, no status update is owed.
 _UPDATES_OWED = frozenset({Status.NEW, Status.TRIAGED, Status.IN_PROGRESS})
+_SUPPORT_RESUMES = frozenset({EventKind.INFO_RECEIVED, EventKind.REOPENED})
 _DEFECT_KINDS = frozenset({"bug", "defect"})
 
 
@@ -181,8 +182,9 @@ def _next_update_due(
 ) -> datetime | None:
     """Return when the next status update to the customer is due (SLP-11), or None.
 
-    Counted in support time from the last public staff message, once the response is given,
-    while the case is open and support (not the customer) holds it. The reminders fall on a
+    Counted in support time from the last public staff message, or from the moment support got
+    the case back from the customer, once the response is given, while the case is open and
+    support (not the customer) holds it. The reminders fall on a
     grid of one cadence after another from that message; once a reminder is raised, the next
     one is the first grid point after the moment it was raised, so windows missed while the
     sweep was down or the calendar closed are skipped, never replayed one per sweep.
@@ -194,7 +196,10 @@ def _next_update_due(
     updates = [
         e.at for e in events if e.kind in _UPDATE_KINDS and e.public and e.data.get("by_staff")
     ]
-    last = max(updates, default=clocks.response.stopped_at)
+    # Support takes the case back when the customer answers or reopens it: nothing was owed
+    # while the customer held it, so the grid starts again there.
+    returns = [e.at for e in events if e.kind in _SUPPORT_RESUMES]
+    last = max([*updates, *returns], default=clocks.response.stopped_at)
     cadence = targets[case.priority or case.proposed_priority].update_minutes
     reminded = [e.at for e in events if e.kind == EventKind.UPDATE_REMINDER and e.at >= last]
     if not reminded:

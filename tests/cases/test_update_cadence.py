@@ -83,3 +83,13 @@ def test_each_reminder_pushes_the_next_update_one_cadence_on(case_in, at, staff_
 
     case.refresh_from_db()
     assert case.next_update_due_at == chicago(2, 14)
+
+
+def test_the_cadence_restarts_when_the_customer_answers(case_in, at, staff_agent, acme_agent):
+    # Nothing was owed while the customer held the case (issue 12, found by bench/simulate.py).
+    case = case_in("waiting_on_customer")  # P2, information asked on Monday
+    at(3, 22, 49)
+    case = services.case_provide_information(case=case, by=acme_agent, body="Log attached.")
+
+    # 480 support minutes from the answer: Wednesday opens at 08:00, so 16:00.
+    assert case.next_update_due_at == chicago(4, 16)
