@@ -19,7 +19,7 @@ import random
 import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -44,6 +44,12 @@ from sla.businesstime import SupportCalendar
 from sla.models import PolicyVersion
 from sla.services.calendars import calendar_for_site, support_calendar_from
 from sla.services.policies import policy_targets
+from tests.cases.simulation_checks import (
+    Entry,
+    Interval,
+    duplicate_sla_emails,
+    update_intervals,
+)
 
 # Monday 2 March 2026: a month that crosses the US (8 March) and EU (29 March) DST changes.
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -70,134 +76,6 @@ class SimConfig:
     @property
     def end(self) -> datetime:
         return self.start + timedelta(days=self.days)
-
-
-# --- the reminder check: pure, over a timeline of plain entries --------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One timeline event as the check reads it."""
-
-    at: datetime
-    kind: str
-    public: bool = True
-    by_staff: bool = False
-    new_value: str = ""
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A stretch in which a status update was owed, and the reminders raised in it."""
-
-    start: datetime
-    end: datetime
-    support_minutes: int
-    cadence: int
-    reminders: int
-
-    @property
-    def allowed(self) -> int:
-        return self.support_minutes // self.cadence
-
-    @property
-    def over(self) -> bool:
-        return self.reminders > self.allowed
-
-
-def update_intervals(
-    entries: Sequence[Entry],
-    *,
-    calendar: SupportCalendar,
-    cadences: Mapping[str, int],
-    proposed_priority: str,
-    until: datetime,
-) -> list[Interval]:
-    """Return the intervals in which an update was owed, each with its reminders (SLP-11).
-
-    An interval opens at the response, at each later public staff message, and whenever
-    support takes the case back (information received, reopened) after the response; it
-    closes at the next public staff message, when the case leaves support's hands, or at
-    `until`. A reminder raised while no update is owed gets an empty interval of its own
-    (allowed 0). The cadence is the shortest of the priorities the case had in the
-    interval, the most a reminder grid could allow.
-    """
-    walk = _Walk(calendar, cadences, proposed_priority)
-    for entry in sorted(entries, key=lambda e: e.at):
-        walk.step(entry)
-    walk.close(until)
-    return walk.intervals
-
-
-class _Walk:
-    """The state of update_intervals as it reads the timeline in order."""
-
-    def __init__(self, calendar: SupportCalendar, cadences: Mapping[str, int], priority: str):
-        self.calendar, self.cadences = calendar, cadences
-        self.status, self.priority, self.responded = Status.NEW, priority, False
-        self.start: datetime | None = None
-        self.reminders, self.cadence = 0, cadences[priority]
-        self.intervals: list[Interval] = []
-
-    def step(self, entry: Entry) -> None:
-        if entry.kind == EventKind.UPDATE_REMINDER:
-            if self.start is None:
-                self.intervals.append(Interval(entry.at, entry.at, 0, self.cadence, 1))
-            else:
-                self.reminders += 1
-            return
-        if entry.kind in _UPDATE_KINDS and entry.public and entry.by_staff:
-            self.close(entry.at)
-        if entry.kind == EventKind.STATUS:
-            self.status = entry.new_value
-        elif entry.kind == EventKind.PRIORITY:
-            self.priority = entry.new_value
-            self.cadence = min(self.cadence, self.cadences[entry.new_value])
-        elif entry.kind == EventKind.RESPONSE:
-            self.responded = True
-        owed = self.responded and self.status in _UPDATES_OWED
-        if owed and self.start is None:
-            self.start, self.reminders = entry.at, 0
-            self.cadence = self.cadences[self.priority]
-        elif not owed:
-            self.close(entry.at)
-
-    def close(self, at: datetime) -> None:
-        if self.start is None:
-            return
-        minutes = self.calendar.between(self.start, at) if at > self.start else 0
-        self.intervals.append(Interval(self.start, at, minutes, self.cadence, self.reminders))
-        self.start, self.reminders = None, 0
-
-
-# --- the email checks: pure, over outbox rows -----------------------------------------------
-
-
-def sla_email_identity(key: str) -> tuple[str, str, str] | None:
-    """Return (case pk, clock, due instant) of an SLA email's key, or None for other keys.
-
-    The key reads `sla:<case pk>:<clock>:<kind>:<due iso>:<user pk>` (cases.services.sweep);
-    the due instant itself contains colons.
-    """
-    if not key.startswith("sla:"):
-        return None
-    _prefix, case_pk, clock, rest = key.split(":", 3)
-    _kind, _sep, due_and_user = rest.partition(":")
-    due, _sep, _user = due_and_user.rpartition(":")
-    return case_pk, clock, due
-
-
-def duplicate_sla_emails(rows: Iterable[tuple[str, str, str]]) -> list[tuple]:
-    """Return the (recipient, template, case, clock, due) written more than once.
-
-    `rows` are (recipient email, template, idempotency key) of outbox messages.
-    """
-    seen: Counter = Counter()
-    for to_email, template, key in rows:
-        identity = sla_email_identity(key)
-        if identity is not None:
-            seen[(to_email, template, *identity)] += 1
-    return sorted(identity for identity, count in seen.items() if count > 1)
 
 
 # --- the demo world, with more agents -------------------------------------------------------

@@ -11,12 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sla.businesstime import SupportCalendar
-from tests.cases.simulation import (
+from tests.cases.simulation import SimConfig, Simulation, report
+from tests.cases.simulation_checks import (
     Entry,
-    SimConfig,
-    Simulation,
     duplicate_sla_emails,
-    report,
     sla_email_identity,
     update_intervals,
 )
