@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,12 @@ from django.http import Http404
 from contracts.models import Membership, Release, Site, SiteRelease
 from mail.models import OutboxMessage
 from notices.models import NoticeDelivery, UpdateNotice
+from notices.services.audience import (
+    notice_affected_sites,
+    notice_audience,
+    notice_audience_day,
+    notice_opted_out,
+)
 
 
 def _site_runs_for_user(user, notices: QuerySet[UpdateNotice]) -> dict[int, list[Site]]:
@@ -108,6 +115,8 @@ class NoticeProgress:
     sent: int
     failed: int
     pending: int
+    # Kept unsent by the outbox because the recipient turned these notices off since.
+    skipped: int = 0
 
     @property
     def percent_sent(self) -> int:
@@ -142,8 +151,13 @@ def _progress(notice: UpdateNotice, states: dict[str, int]) -> NoticeProgress:
     recipients = max(notice.recipients_count or 0, written)
     sent = states.get(OutboxMessage.State.SENT, 0)
     failed = states.get(OutboxMessage.State.FAILED, 0)
+    skipped = states.get(OutboxMessage.State.SKIPPED, 0)
     return NoticeProgress(
-        recipients=recipients, sent=sent, failed=failed, pending=recipients - sent - failed
+        recipients=recipients,
+        sent=sent,
+        failed=failed,
+        pending=recipients - sent - failed - skipped,
+        skipped=skipped,
     )
 
 
@@ -154,6 +168,61 @@ def update_notice_failures(notice: UpdateNotice):
         .select_related("user", "message")
         .order_by("user__email")
     )
+
+
+# --- Where a notice stands, and whom it reaches, for the admin's pages ---------------------
+
+
+# The beat starts due notices every minute: a scheduled one is late only after that.
+BEAT_GRACE = dt.timedelta(minutes=2)
+
+
+def update_notice_overdue(notice: UpdateNotice, *, now: dt.datetime) -> bool:
+    """Tell whether a scheduled notice's publish time has passed while it was never sent."""
+    if notice.kind != UpdateNotice.Kind.SCHEDULED or notice.publish_at is None:
+        return False
+    if notice.status == UpdateNotice.Status.DRAFT:
+        return notice.publish_at <= now
+    return notice.status == UpdateNotice.Status.SCHEDULED and notice.publish_at <= now - BEAT_GRACE
+
+
+def update_notice_send_instant(notice: UpdateNotice, *, now: dt.datetime) -> dt.datetime:
+    """Return when the notice went or goes out: its publish time if to come, else now."""
+    if notice.published_at is not None:
+        return notice.published_at
+    if notice.kind == UpdateNotice.Kind.SCHEDULED and notice.publish_at and notice.publish_at > now:
+        return notice.publish_at
+    return now
+
+
+@dataclass(frozen=True)
+class AudienceSize:
+    """Whom a notice reaches: people, affected sites, and contacts left out by their opt-out."""
+
+    recipients: int
+    sites: int
+    opted_out: int
+
+
+def update_notice_audience_size(notice: UpdateNotice, *, now: dt.datetime) -> AudienceSize:
+    """Count whom the notice would reach when it goes out, by today's contacts (three queries)."""
+    at = update_notice_send_instant(notice, now=now)
+    return AudienceSize(
+        recipients=notice_audience(notice, day=at).values("user_id").distinct().count(),
+        sites=notice_affected_sites(notice, at).values("pk").distinct().count(),
+        opted_out=notice_opted_out(notice, day=at).values("user_id").distinct().count(),
+    )
+
+
+def update_notice_opted_out_count(notice: UpdateNotice) -> int:
+    """Count the audience's contacts a sent notice left out because they opted out."""
+    if notice.published_at is None:
+        return 0
+    # Whoever opted out after being written to received the notice: not left out.
+    left_out = notice_opted_out(notice, day=notice_audience_day(notice)).exclude(
+        user__notice_deliveries__notice=notice
+    )
+    return left_out.values("user_id").distinct().count()
 
 
 REPORT_COLUMNS = (

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from django.db.models import Q, QuerySet
 
@@ -31,32 +33,105 @@ class AffectedSite:
         }
 
 
-def notice_audience_day(notice: UpdateNotice) -> dt.date:
-    """Return the day whose contracts decide the audience: the day the notice went out."""
+def notice_audience_day(notice: UpdateNotice) -> dt.datetime:
+    """Return the publish instant: each site's contracts are those in force on its local date.
+
+    A datetime is a date too, so callers pass it on as the audience functions' ``day``.
+    """
     if notice.published_at is None:
         raise ValueError(f"notice {notice.pk} has not been published")
-    return notice.published_at.date()
+    return notice.published_at
 
 
-def _in_force(prefix: str, day: dt.date) -> dict:
-    """Filter arguments for a contract in force on the day, reached through `prefix`.
+@cache
+def _known_zones() -> tuple[str, ...]:
+    # Read from the disk once per process: the tz database changes with a deployment only.
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+@lru_cache(maxsize=64)
+def _zones_off_the_utc_date(at: dt.datetime) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the zones whose local date at the instant is the day before, and the day after."""
+    utc_day = at.astimezone(dt.UTC).date()
+    behind, ahead = [], []
+    for name in _known_zones():
+        local_day = at.astimezone(zoneinfo.ZoneInfo(name)).date()
+        if local_day < utc_day:
+            behind.append(name)
+        elif local_day > utc_day:
+            ahead.append(name)
+    return tuple(behind), tuple(ahead)
+
+
+def _in_force_between(prefix: str, first: dt.date, last: dt.date) -> Q:
+    """Return the condition of a contract in force on some day from first to last.
 
     Join conditions, not ``contract__in=<subquery>``, and the status compared with iexact
     (statuses are lowercase, so the answer is the same): both keep SQLite, which has no
     table statistics, from driving the join through the (status, end_date) index and
     probing every contract in force for every site, a plan quadratic in the audience.
     """
-    return {
-        f"{prefix}status__iexact": Contract.Status.ACTIVE,
-        f"{prefix}start_date__lte": day,
-        f"{prefix}end_date__gte": day,
-    }
+    return Q(
+        **{
+            f"{prefix}status__iexact": Contract.Status.ACTIVE,
+            f"{prefix}start_date__lte": last,
+            f"{prefix}end_date__gte": first,
+        }
+    )
+
+
+def _in_force(prefix: str, day: dt.date, *, zone: str) -> Q:
+    """Return the condition of a contract in force on the site's local date of `day`.
+
+    `day` is an instant (a datetime: the site's date there, found through the `zone` field)
+    or a calendar date, the same at every site. Local dates lie within a day of the UTC one.
+    """
+    if not isinstance(day, dt.datetime):
+        return _in_force_between(prefix, day, day)
+    utc_day = day.astimezone(dt.UTC).date()
+    behind, ahead = _zones_off_the_utc_date(day)
+    if not behind and not ahead:
+        return _in_force_between(prefix, utc_day, utc_day)
+    one = dt.timedelta(days=1)
+    # The UTC date widened by a day keeps the shape, and so the query plans, of the one-day
+    # condition; only contracts starting or ending at its edges are then told apart by the
+    # site's zone. A zone the tz database does not list counts as UTC.
+    condition = _in_force_between(prefix, utc_day - one, utc_day + one)
+    start, end = f"{prefix}start_date__lte", f"{prefix}end_date__gte"
+    # Each: a date condition, or else the site's zone being in (True) or out of the zones.
+    terms = [
+        (Q(**{start: utc_day}), ahead, True),
+        (Q(**{start: utc_day - one}), behind, False),
+        (Q(**{end: utc_day}), behind, True),
+        (Q(**{end: utc_day + one}), ahead, False),
+    ]
+    for dates, zones, within in terms:
+        if zones:
+            in_zones = Q(**{f"{zone}__in": zones})
+            condition &= dates | (in_zones if within else ~in_zones)
+        elif within:
+            condition &= dates
+    return condition
 
 
 def notice_affected_sites(notice: UpdateNotice, day: dt.date) -> QuerySet[Site]:
     """Sites running an affected release and covered by a contract in force on the day."""
     return Site.objects.filter(
-        site_releases__release__update_notices=notice, **_in_force("contracts__", day)
+        _in_force("contracts__", day, zone="time_zone"),
+        site_releases__release__update_notices=notice,
+    )
+
+
+def _audience_organizations(notice: UpdateNotice, day: dt.date) -> Q:
+    """Return the condition on a membership's organisation to hear about the notice."""
+    sites = notice_affected_sites(notice, day)
+    # values() on the contract reuses the in-force join of the filter: the holder of a
+    # contract in force on an affected site, never of any contract of that site.
+    return (
+        Q(organization_id__in=sites.values("organization_id"))
+        | Q(organization_id__in=sites.values("organization__partner_id"))
+        | Q(organization_id__in=sites.values("contracts__holder_id"))
+        | Q(organization_id__in=sites.values("contracts__holder__partner_id"))
     )
 
 
@@ -66,23 +141,31 @@ def notice_audience(notice: UpdateNotice, *, day: dt.date) -> QuerySet[Membershi
     Designated technical contacts of the organisations that own or hold the contract of an
     affected site, and of the partners serving them. Opted-out members get urgent notices only.
     """
-    sites = notice_affected_sites(notice, day)
-    # values() on the contract reuses the in-force join of the filter: the holder of a
-    # contract in force on an affected site, never of any contract of that site.
-    organizations = (
-        Q(organization_id__in=sites.values("organization_id"))
-        | Q(organization_id__in=sites.values("organization__partner_id"))
-        | Q(organization_id__in=sites.values("contracts__holder_id"))
-        | Q(organization_id__in=sites.values("contracts__holder__partner_id"))
+    return notice_contacts(notice).filter(_audience_organizations(notice, day))
+
+
+def notice_opted_out(notice: UpdateNotice, *, day: dt.date) -> QuerySet[Membership]:
+    """Return the designated contacts of the audience's organisations left out by their opt-out.
+
+    Nobody is left out of an urgent notice: it is a mandatory service message.
+    """
+    if notice.is_mandatory:
+        return Membership.objects.none()
+    return _designated_contacts().filter(
+        _audience_organizations(notice, day),
+        user__contact_preference__scheduled_updates_opt_out=True,
     )
-    return notice_contacts(notice).filter(organizations)
+
+
+def _designated_contacts() -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        is_active=True, is_technical_contact=True, user__is_active=True
+    )
 
 
 def notice_contacts(notice: UpdateNotice) -> QuerySet[Membership]:
     """Return every designated technical contact the notice may go to, audience or not."""
-    contacts = Membership.objects.filter(
-        is_active=True, is_technical_contact=True, user__is_active=True
-    )
+    contacts = _designated_contacts()
     if not notice.is_mandatory:
         contacts = contacts.exclude(user__contact_preference__scheduled_updates_opt_out=True)
     return contacts
@@ -159,8 +242,8 @@ def _listeners(
             listeners[site_id].update({owner_id, partner_id} & orgs)
     for path in ("contract__holder_id__in", "contract__holder__partner_id__in"):
         held = Contract.sites.through.objects.filter(
+            _in_force("contract__", day, zone="site__time_zone"),
             **{path: orgs},
-            **_in_force("contract__", day),
             site__site_releases__release_id__in=releases,
         )
         for site_id, holder_id, partner_id in held.values_list(
@@ -170,8 +253,8 @@ def _listeners(
             covered.add(site_id)
     covered |= set(
         Contract.sites.through.objects.filter(
+            _in_force("contract__", day, zone="site__time_zone"),
             site_id__in=[site_id for site_id in listeners if site_id not in covered],
-            **_in_force("contract__", day),
         ).values_list("site_id", flat=True)
     )
     return listeners, covered

@@ -172,6 +172,36 @@ def update_notice_unschedule(*, notice: UpdateNotice) -> UpdateNotice:
     return notice
 
 
+@transaction.atomic
+def update_notice_resume(*, notice: UpdateNotice, now: dt.datetime | None = None) -> UpdateNotice:
+    """Start a scheduled notice whose time has come, or queue a sending one's fan-out again.
+
+    What `publish_notice` does past the draft, with the fan-out queued; safe to run twice:
+    people already written to are not written to again.
+    """
+    now = now or timezone.now()
+    notice.refresh_from_db()
+    if notice.status == UpdateNotice.Status.SCHEDULED:
+        if not update_notice_claim_due(notice_id=notice.pk, now=now):
+            raise ValidationError(_scheduled_for_later(notice), code="not_due")
+    elif notice.status != UpdateNotice.Status.PUBLISHING:
+        raise ValidationError(
+            _("This notice is %(status)s: only a due or unfinished notice can be sent now.")
+            % {"status": notice.get_status_display().lower()},
+            code="not_sendable",
+        )
+    _fanout_on_commit(notice.pk)
+    notice.refresh_from_db()
+    return notice
+
+
+def update_notice_start(*, notice: UpdateNotice, now: dt.datetime | None = None) -> UpdateNotice:
+    """Publish a draft (send or schedule it), or start a due or unfinished notice (the admin)."""
+    if notice.status == UpdateNotice.Status.DRAFT:
+        return update_notice_publish(notice=notice, now=now)
+    return update_notice_resume(notice=notice, now=now)
+
+
 def _fanout_on_commit(notice_id: int) -> None:
     transaction.on_commit(lambda: notice_fanout.delay(notice_id))
 
@@ -228,10 +258,7 @@ def update_notice_fanout_run(
     if notice.status == UpdateNotice.Status.SCHEDULED and not update_notice_claim_due(
         notice_id=notice.pk, now=now
     ):
-        raise ValidationError(
-            _("This notice is scheduled for %(when)s; it goes out then, not now.")
-            % {"when": f"{timezone.localtime(notice.publish_at):%Y-%m-%d %H:%M %Z}"}
-        )
+        raise ValidationError(_scheduled_for_later(notice))
     results: list[FanoutResult] = []
     recipients = update_notice_fanout_plan(
         notice_id=notice.pk,
@@ -241,3 +268,9 @@ def update_notice_fanout_run(
     )
     total = sum(results, FanoutResult())
     return FanoutReport(recipients=recipients, queued=total.queued, already_sent=total.already_sent)
+
+
+def _scheduled_for_later(notice: UpdateNotice) -> str:
+    return _("This notice is scheduled for %(when)s; it goes out then, not now.") % {
+        "when": f"{timezone.localtime(notice.publish_at):%Y-%m-%d %H:%M %Z}"
+    }

@@ -12,6 +12,8 @@ from notices.services.publish import update_notice_create
 
 # A Monday: CONNECT CAM 2027 (shipped 2026-10-15) is current, 2026 previous, 2025 unsupported.
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+ADMIN = "/admin/notices/updatenotice/"
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def runs(site, release, *, patch=None, seats: int = 5) -> SiteRelease:
@@ -55,3 +57,19 @@ def recipients(notice: UpdateNotice) -> set[str]:
 
 def messages_of(notice: UpdateNotice):
     return OutboxMessage.objects.filter(idempotency_key__startswith=f"notice:{notice.pk}:")
+
+
+def notice_form(releases, **changes) -> dict:
+    """Return the admin form's data for an urgent notice about the releases."""
+    data = {
+        "kind": UpdateNotice.Kind.URGENT,
+        "releases": [release.pk for release in releases],
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "title_en": "Licence server fix",
+        "body_en": "Install 2026.4.",
+        "title_fr": "Correctif du serveur de licences",
+        "body_fr": "Installez 2026.4.",
+        "links": "",
+    }
+    return {**data, **changes}

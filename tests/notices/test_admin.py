@@ -7,7 +7,6 @@ import io
 import smtplib
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -15,10 +14,9 @@ from contracts.selectors import sites_on_unsupported_releases
 from mail.models import OutboxMessage
 from notices.models import UpdateNotice
 from notices.services.publish import update_notice_fanout_run
-from tests.notices.cast import T0, contact, notice, runs
+from tests.notices.cast import ADMIN, LOCMEM, T0, notice, notice_form, runs
 
-ADMIN = "/admin/notices/updatenotice/"
-LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+pytestmark = pytest.mark.usefixtures("admin_pages")
 
 
 class RefusingBackend(BaseEmailBackend):
@@ -26,58 +24,19 @@ class RefusingBackend(BaseEmailBackend):
         raise smtplib.SMTPException("550 5.1.1 mailbox unknown")
 
 
-@pytest.fixture(autouse=True)
-def _admin_pages(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.EMAIL_BACKEND = LOCMEM
-    with time_machine.travel(T0, tick=False):
-        yield
-
-
-@pytest.fixture
-def world(releases, acme, acme_site, acme_contract, acme_admin, globex_site):
-    runs(acme_site, releases["2026"])
-    runs(globex_site, releases["2025"])
-    contact(acme, "responsable@acme.test", language="fr")
-    return releases
-
-
-@pytest.fixture
-def sender(staff_contract_admin, staff_login):
-    return staff_login(staff_contract_admin)
-
-
-def form(releases, **changes) -> dict:
-    data = {
-        "kind": UpdateNotice.Kind.URGENT,
-        "releases": [release.pk for release in releases],
-        "publish_at_0": "",
-        "publish_at_1": "",
-        "title_en": "Licence server fix",
-        "body_en": "Install 2026.4.",
-        "title_fr": "Correctif du serveur de licences",
-        "body_fr": "Installez 2026.4.",
-        "links": "",
-    }
-    return {**data, **changes}
-
-
-def test_staff_write_a_notice_and_land_on_its_preview(sender, world, staff_contract_admin):
-    response = sender.post(f"{ADMIN}add/", {**form([world["2026"]]), "_preview": "1"})
+def test_staff_write_a_notice_and_land_on_its_preview(sender, admin_world, staff_contract_admin):
+    response = sender.post(f"{ADMIN}add/", {**notice_form([admin_world["2026"]]), "_preview": "1"})
 
     created = UpdateNotice.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{ADMIN}{created.pk}/preview/"
     assert created.status == UpdateNotice.Status.DRAFT
     assert created.created_by == staff_contract_admin
-    assert list(created.releases.all()) == [world["2026"]]
+    assert list(created.releases.all()) == [admin_world["2026"]]
 
 
-def test_the_form_refuses_an_unsupported_release_next_to_the_field(sender, world):
-    response = sender.post(f"{ADMIN}add/", form([world["2025"], world["2026"]]))
+def test_the_form_refuses_an_unsupported_release_next_to_the_field(sender, admin_world):
+    response = sender.post(f"{ADMIN}add/", notice_form([admin_world["2025"], admin_world["2026"]]))
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -85,23 +44,16 @@ def test_the_form_refuses_an_unsupported_release_next_to_the_field(sender, world
     assert not UpdateNotice.objects.exists()
 
 
-def test_the_form_refuses_a_notice_without_its_french_body(sender, world):
-    response = sender.post(f"{ADMIN}add/", form([world["2026"]], body_fr=""))
+def test_the_form_refuses_a_notice_without_its_french_body(sender, admin_world):
+    response = sender.post(f"{ADMIN}add/", notice_form([admin_world["2026"]], body_fr=""))
 
     errors = response.context["adminform"].form.errors
     assert errors["body_fr"][0].startswith("Write the French body too")
     assert not UpdateNotice.objects.exists()
 
 
-def test_release_choices_show_their_support_status(sender, world):
-    page = sender.get(f"{ADMIN}add/").content.decode()
-
-    assert "CONNECT CAM 2025 · Unsupported" in page
-    assert "CONNECT CAM 2027 · Current" in page
-
-
-def test_the_preview_renders_the_email_in_english_and_french(sender, world):
-    draft = notice([world["2026"]])
+def test_the_preview_renders_the_email_in_english_and_french(sender, admin_world):
+    draft = notice([admin_world["2026"]])
 
     page = sender.get(f"{ADMIN}{draft.pk}/preview/")
 
@@ -114,13 +66,13 @@ def test_the_preview_renders_the_email_in_english_and_french(sender, world):
     assert OutboxMessage.objects.count() == 0
 
 
-def test_publishing_from_the_preview_sends_and_shows_progress(
-    sender, world, django_capture_on_commit_callbacks
+def test_confirming_the_publication_sends_and_shows_progress(
+    sender, admin_world, django_capture_on_commit_callbacks
 ):
-    draft = notice([world["2026"]])
+    draft = notice([admin_world["2026"]])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = sender.post(f"{ADMIN}{draft.pk}/publish/")
+        response = sender.post(f"{ADMIN}{draft.pk}/publish/", {"step": "send"})
 
     assert response["Location"] == f"{ADMIN}{draft.pk}/progress/"
     assert sorted(m.to[0] for m in mail.outbox) == ["admin@acme.test", "responsable@acme.test"]
@@ -128,17 +80,13 @@ def test_publishing_from_the_preview_sends_and_shows_progress(
     assert (progress.recipients, progress.sent, progress.failed, progress.pending) == (2, 2, 0, 0)
 
 
-def test_publishing_needs_a_post(sender, world):
-    draft = notice([world["2026"]])
-
-    assert sender.get(f"{ADMIN}{draft.pk}/publish/").status_code == 405
-
-
-def test_a_published_notice_opens_read_only(sender, world):
-    sent = notice([world["2026"]])
+def test_a_published_notice_opens_read_only(sender, admin_world):
+    sent = notice([admin_world["2026"]])
     update_notice_fanout_run(notice=sent)
 
-    response = sender.post(f"{ADMIN}{sent.pk}/change/", form([world["2026"]], title_en="New"))
+    response = sender.post(
+        f"{ADMIN}{sent.pk}/change/", notice_form([admin_world["2026"]], title_en="New")
+    )
 
     assert response.status_code == 403
     sent.refresh_from_db()
@@ -146,9 +94,9 @@ def test_a_published_notice_opens_read_only(sender, world):
 
 
 def test_failures_show_their_error_and_retry_sends_them(
-    sender, world, settings, django_capture_on_commit_callbacks
+    sender, admin_world, settings, django_capture_on_commit_callbacks
 ):
-    sent = notice([world["2026"]])
+    sent = notice([admin_world["2026"]])
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         update_notice_fanout_run(notice=sent)
@@ -165,8 +113,10 @@ def test_failures_show_their_error_and_retry_sends_them(
     assert sender.get(f"{ADMIN}{sent.pk}/progress/").context["progress"].sent == 2
 
 
-def test_the_delivery_report_downloads_as_csv(sender, world, django_capture_on_commit_callbacks):
-    sent = notice([world["2026"]])
+def test_the_delivery_report_downloads_as_csv(
+    sender, admin_world, django_capture_on_commit_callbacks
+):
+    sent = notice([admin_world["2026"]])
     with django_capture_on_commit_callbacks(execute=True):
         update_notice_fanout_run(notice=sent)
 
@@ -181,19 +131,21 @@ def test_the_delivery_report_downloads_as_csv(sender, world, django_capture_on_c
     ]
 
 
-def test_staff_outside_management_may_look_but_not_write_or_send(world, staff_agent, staff_login):
+def test_staff_outside_management_may_look_but_not_write_or_send(
+    admin_world, staff_agent, staff_login
+):
     client = staff_login(staff_agent)
-    draft = notice([world["2026"]])
+    draft = notice([admin_world["2026"]])
 
     assert client.get(ADMIN).status_code == 200
     assert client.get(f"{ADMIN}add/").status_code == 403
-    assert client.post(f"{ADMIN}{draft.pk}/publish/").status_code == 403
+    assert client.post(f"{ADMIN}{draft.pk}/publish/", {"step": "send"}).status_code == 403
     draft.refresh_from_db()
     assert draft.status == UpdateNotice.Status.DRAFT
 
 
-def test_the_changelist_shows_a_progress_bar(sender, world):
-    sent = notice([world["2026"]])
+def test_the_changelist_shows_a_progress_bar(sender, admin_world):
+    sent = notice([admin_world["2026"]])
     update_notice_fanout_run(notice=sent)
 
     page = sender.get(ADMIN).content.decode()
@@ -201,7 +153,7 @@ def test_the_changelist_shows_a_progress_bar(sender, world):
     assert "0 sent, 0 failed, 2 pending of 2" in page
 
 
-def test_site_releases_on_an_unsupported_release_are_flagged(sender, world, globex_site):
+def test_site_releases_on_an_unsupported_release_are_flagged(sender, admin_world, globex_site):
     page = sender.get("/admin/contracts/siterelease/?release_support=unsupported")
 
     rows = list(page.context["cl"].result_list)
@@ -210,43 +162,52 @@ def test_site_releases_on_an_unsupported_release_are_flagged(sender, world, glob
     assert list(sites_on_unsupported_releases()) == [globex_site]
 
 
-def test_a_patch_of_another_release_is_refused_on_a_site_release(sender, world, acme_site, product):
+def test_a_patch_of_another_release_is_refused_on_a_site_release(
+    sender, admin_world, acme_site, product
+):
     from tests.factories import PatchFactory
 
-    patch_2025 = PatchFactory(release=world["2025"], version="2025.3")
+    patch_2025 = PatchFactory(release=admin_world["2025"], version="2025.3")
 
     response = sender.post(
         "/admin/contracts/siterelease/add/",
-        {"site": acme_site.pk, "release": world["2027"].pk, "patch": patch_2025.pk, "seats": 3},
+        {
+            "site": acme_site.pk,
+            "release": admin_world["2027"].pk,
+            "patch": patch_2025.pk,
+            "seats": 3,
+        },
     )
 
     assert response.status_code == 200
     assert "belongs to another release" in str(response.context["adminform"].form.errors)
 
 
-def test_publish_messages_report_a_refusal(sender, world, product):
+def test_publish_messages_report_a_refusal(sender, admin_world, product):
     from tests.factories import ReleaseFactory
 
-    draft = notice([world["2026"]])
+    draft = notice([admin_world["2026"]])
     # A new release ships: 2026 falls out of support before the notice is sent (SLP-2).
     ReleaseFactory(product=product, version="2028", release_date=T0.date())
 
-    response = sender.post(f"{ADMIN}{draft.pk}/publish/", follow=True)
+    response = sender.post(f"{ADMIN}{draft.pk}/publish/", {"step": "send"}, follow=True)
 
     assert "CONNECT CAM 2026 is no longer supported" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == UpdateNotice.Status.DRAFT
 
 
-def test_a_change_page_address_that_is_not_a_number_does_not_crash(sender, world):
+def test_a_change_page_address_that_is_not_a_number_does_not_crash(sender, admin_world):
     response = sender.get(f"{ADMIN}not-a-number/change/")
 
     assert response.status_code == 302
 
 
-def test_the_changelist_reads_progress_in_one_query(sender, world, django_assert_max_num_queries):
+def test_the_changelist_reads_progress_in_one_query(
+    sender, admin_world, django_assert_max_num_queries
+):
     for _ in range(3):
-        update_notice_fanout_run(notice=notice([world["2026"]]))
+        update_notice_fanout_run(notice=notice([admin_world["2026"]]))
     sender.get(ADMIN)
 
     with django_assert_max_num_queries(13) as queries:
@@ -257,7 +218,7 @@ def test_the_changelist_reads_progress_in_one_query(sender, world, django_assert
 
 
 def test_the_site_release_list_loads_patches_without_a_query_per_row(
-    sender, world, acme, django_assert_max_num_queries
+    sender, admin_world, acme, django_assert_max_num_queries
 ):
     from tests.factories import PatchFactory, SiteFactory
 
@@ -267,17 +228,17 @@ def test_the_site_release_list_loads_patches_without_a_query_per_row(
             assert sender.get("/admin/contracts/siterelease/").status_code == 200
         return len(queries)
 
-    patch = PatchFactory(release=world["2026"], release_date=T0.date())
-    runs(SiteFactory(organization=acme), world["2026"], patch=patch)
+    patch = PatchFactory(release=admin_world["2026"], release_date=T0.date())
+    runs(SiteFactory(organization=acme), admin_world["2026"], patch=patch)
     before = page_queries()
     for _ in range(3):
-        runs(SiteFactory(organization=acme), world["2026"], patch=patch)
+        runs(SiteFactory(organization=acme), admin_world["2026"], patch=patch)
 
     assert page_queries() == before
 
 
 def test_the_site_page_lists_patch_choices_without_a_query_per_patch(
-    sender, world, acme_site, django_assert_max_num_queries
+    sender, admin_world, acme_site, django_assert_max_num_queries
 ):
     from tests.factories import PatchFactory
 
@@ -288,8 +249,8 @@ def test_the_site_page_lists_patch_choices_without_a_query_per_patch(
         assert page.status_code == 200
         return len(queries)
 
-    PatchFactory(release=world["2026"], release_date=T0.date())
+    PatchFactory(release=admin_world["2026"], release_date=T0.date())
     before = page_queries()
-    PatchFactory.create_batch(3, release=world["2027"], release_date=T0.date())
+    PatchFactory.create_batch(3, release=admin_world["2027"], release_date=T0.date())
 
     assert page_queries() == before
