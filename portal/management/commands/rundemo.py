@@ -70,7 +70,7 @@ def demo_summary(*, since: datetime, now: datetime | None = None) -> str:
     )
     sweep = " ".join(f"{name}={raised.get(kind, 0)}" for name, kind in _SWEEP_KINDS.items())
     return (
-        f"{timezone.localtime(now):%H:%M} emails sent={sent} failed={failed} pending={pending}"
+        f"{timezone.localtime(now, timezone.get_default_timezone()):%H:%M} emails sent={sent} failed={failed} pending={pending}"
         f" | sweep: {sweep} | cases open={Case.objects.open().count()}"
     )
 
