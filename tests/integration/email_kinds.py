@@ -77,6 +77,8 @@ class Sent:
 
 @dataclass(frozen=True)
 class Cast:
+    """The people and places every kind of email is about."""
+
     acme: Organization
     site: Site
     release: Release
@@ -188,8 +190,8 @@ def _case_emails(cast: Cast, clock) -> None:
         lambda c, at: case_escalate(case=c, by=customer, reason="Production stops.", at=at),
         lambda c, at: case_resolve(case=c, by=staff, kind="settled", body="Patch 2.", at=at),
     ]
-    for minute, step in enumerate(steps, start=1):
-        case_e = step(case_e, _at(clock, chicago(9, 5 * minute)))
+    for n, step in enumerate(steps, start=1):  # five minutes apart, from 09:05
+        case_e = step(case_e, _at(clock, chicago(9, 5 * n)))
     case_f = _open(cast, clock, chicago(9), "How do I program a pocket?", priority="P3")
     case_withdraw(
         case=case_f,

@@ -42,6 +42,8 @@ class Kind:
     topic: str = ""
 
 
+# The kinds of issue 12, as the outbox marks them (mail.services.outbox.OutboxDraft.fields):
+# the product agrees with the list of the issue, so no kind here is an exception to it.
 KINDS = {
     "case_received": Kind("received: ", "reçu : ", topic="cases"),
     "case_reply": Kind(
