@@ -219,7 +219,8 @@ def outbox_deliver_one(message_id: int) -> str:
     )
     if claimed != 1:
         return "skipped"
-    message = OutboxMessage.objects.get(pk=message_id)
+    # With its recipient: the brand of the email is theirs (mail.services.rendering).
+    message = OutboxMessage.objects.select_related("recipient").get(pk=message_id)
     try:
         email = outbox_render(message)
         email.send(fail_silently=False)

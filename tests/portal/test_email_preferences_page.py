@@ -8,6 +8,8 @@ from django.test import Client
 from mail.models import ContactPreference, Topic
 
 pytestmark = pytest.mark.django_db
+# Session, user, membership, brand, banners, the preferences row: pinned against N+1.
+PROFILE_QUERIES = 7
 
 
 def _client(user) -> Client:
@@ -56,3 +58,13 @@ def test_saving_turns_off_what_is_unticked_and_keeps_the_rest(acme_admin):
 def test_saving_needs_a_login(client):
     assert client.post("/profile/email/", {}).status_code == 302
     assert not ContactPreference.objects.exists()
+
+
+def test_the_profile_page_reads_the_preferences_in_a_fixed_number_of_queries(
+    acme_admin, django_assert_num_queries
+):
+    client = _client(acme_admin)
+    client.get("/profile/")
+
+    with django_assert_num_queries(PROFILE_QUERIES):
+        assert client.get("/profile/").status_code == 200
