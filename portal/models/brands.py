@@ -1,4 +1,4 @@
-"""Models of the portal: the brand each organisation's people see."""
+"""The brand each organisation's people see: colours, logo, host name."""
 
 from __future__ import annotations
 
