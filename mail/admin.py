@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from mail.models import OutboxMessage
 from mail.services.outbox import outbox_retry
+from mail.services.secrets import is_sensitive
 
 
 @admin.register(OutboxMessage)
@@ -25,7 +28,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "idempotency_key", "subject"]
     date_hierarchy = "created_at"
     actions = ["retry_selected"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # The context is shown through context_shown: a one-time link never appears (secrets).
+    readonly_fields = [
+        "context_shown" if f.name == "context" else f.name for f in OutboxMessage._meta.fields
+    ]
+    exclude = ["context"]
+
+    @admin.display(description=_("context"))
+    def context_shown(self, obj: OutboxMessage) -> str:
+        if not is_sensitive(obj.context):
+            return json.dumps(obj.context, indent=2, ensure_ascii=False, sort_keys=True)
+        if obj.context.get("redacted"):
+            return _("Hidden: this email carried a one-time link, removed once it was sent.")
+        return _(
+            "Hidden: this email carries a one-time link (password, address confirmation or "
+            "invitation). It is stored encrypted and removed once sent."
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import NOTICE_BODY_MAX_CHARS, TITLE_MAX_CHARS, max_chars
 from contracts.models import Release
 from mail.models import OutboxMessage
 
@@ -41,13 +42,16 @@ class UpdateNotice(models.Model):
         related_name="update_notices",
         help_text=_("Only the current and previous release of a product get updates (SLP-2)."),
     )
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
-    body_en = models.TextField(_("body (English)"))
-    body_fr = models.TextField(_("body (French)"), blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=TITLE_MAX_CHARS)
+    title_fr = models.CharField(_("title (French)"), max_length=TITLE_MAX_CHARS, blank=True)
+    body_en = models.TextField(_("body (English)"), validators=[max_chars(NOTICE_BODY_MAX_CHARS)])
+    body_fr = models.TextField(
+        _("body (French)"), blank=True, validators=[max_chars(NOTICE_BODY_MAX_CHARS)]
+    )
     links = models.TextField(
         _("links"),
         blank=True,
+        validators=[max_chars(NOTICE_BODY_MAX_CHARS)],
         help_text=_("One per line: an address, or a label, a “|” and the address."),
     )
     publish_at = models.DateTimeField(

@@ -1,12 +1,17 @@
-"""Admin of the portal app: brands, edited by staff."""
+"""Admin of the portal app: brands, edited by staff; API tokens, seen and revoked, never shown."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.forms.brand import BrandAdminForm
-from portal.models import Brand
+from portal.models import ApiToken, Brand
+from portal.services.tokens import tokens_revoke
 
 
 @admin.register(Brand)
@@ -31,3 +36,68 @@ class BrandAdmin(admin.ModelAdmin):
             "primary": brand.primary_text_color,
             "accent": brand.accent_text_color,
         }
+
+
+class TokenStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list:
+        return ApiToken.State.choices
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        now = timezone.now()
+        if self.value() == ApiToken.State.ACTIVE:
+            return queryset.active(now=now)
+        if self.value() == ApiToken.State.EXPIRED:
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == ApiToken.State.REVOKED:
+            return queryset.filter(~Q(revoked_at=None))
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners (profile page, API); staff may only look and revoke.
+
+    Neither the key (never stored) nor its hash is shown.
+    """
+
+    list_display = [
+        "owner",
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "state",
+    ]
+    list_filter = ["scope", TokenStateFilter]
+    search_fields = ["user__email", "name", "prefix"]
+    list_select_related = ["user"]
+    fields = ["user", *list_display[1:]]
+    readonly_fields = fields
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("user"), ordering="user__email")
+    def owner(self, token: ApiToken) -> str:
+        return token.user.email
+
+    @admin.display(description=_("state"))
+    def state(self, token: ApiToken) -> str:
+        return token.state.label
+
+    @admin.action(description=_("Revoke selected tokens"), permissions=["change"])
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = tokens_revoke(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

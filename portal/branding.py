@@ -87,6 +87,32 @@ def brand_for_request(request: HttpRequest) -> Brand:
     return brand
 
 
+def brand_home_url(request: HttpRequest) -> str | None:
+    """Return the same page on the signed-in person's own address, if this is another's brand host.
+
+    A brand's host belongs to its organisation (and the end customers it serves): anyone else
+    signed in there would see that brand around their own data. Their own address is their
+    brand's host, else the neutral SITE_URL, which is everyone's and costs no query. Staff and
+    visitors are left where they are (None).
+    """
+    user = request.user
+    if not user.is_authenticated or user.is_staff:
+        return None
+    host = request_host(request)
+    if host == urlsplit(settings.SITE_URL).hostname:
+        return None
+    shown = brand_for_request(request)
+    if shown.host != host:
+        return None
+    organization_id = brand_organization_id(user)
+    if shown.organization_id is not None and shown.organization_id == organization_id:
+        return None
+    own = brand_resolve(host="", organization_id=organization_id)
+    if own.pk == shown.pk:
+        return None
+    return brand_base_url(own) + request.get_full_path()
+
+
 def brand_for_organization(organization) -> Brand:
     """Return the brand an organisation's people see when no host decides (emails)."""
     return brand_resolve(host="", organization_id=organization.partner_id or organization.pk)

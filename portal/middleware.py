@@ -1,14 +1,16 @@
-"""Request middleware of the portal: preferences, staff MFA, brand, Content-Security-Policy."""
+"""Request middleware of the portal: preferences, staff MFA, brand, rate limits, CSP."""
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -71,16 +73,52 @@ class StaffMFARequiredMiddleware:
 
 
 class BrandMiddleware:
-    """Attach the request's brand (host, then organisation, then default), resolved lazily once."""
+    """Attach the request's brand (host, then organisation, then default), resolved lazily once.
+
+    A signed-in person on another organisation's branded host is sent to the same page on
+    their own (portal.branding.brand_home_url): a redirect (302) for GET and HEAD, 403 for a
+    form sent there. Sign-out, the API and public files are served on any host.
+    """
+
+    OPEN_PREFIXES = ("/accounts/logout/", "/api/", "/brand/", "/i18n/", "/static/", "/healthz/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from portal.branding import brand_for_request
+        from portal.branding import brand_for_request, brand_home_url
 
         request.brand = SimpleLazyObject(lambda: brand_for_request(request))
+        home = None if request.path.startswith(self.OPEN_PREFIXES) else brand_home_url(request)
+        if home is not None:
+            if request.method not in ("GET", "HEAD"):
+                raise PermissionDenied("This address is another organisation's portal.")
+            return HttpResponseRedirect(home)
         return self.get_response(request)
+
+
+class RateLimitMiddleware:
+    """Answer allauth's rate limits with 429 and Retry-After (seconds).
+
+    allauth refuses a locked-out login by showing the form again with its message (200);
+    the adapter notes the wait (``request.login_retry_after``) and the page answers 429.
+    allauth's other limits answer 429 (templates/429.html) without saying how long to wait.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from portal.adapters import rate_limit_retry_after
+
+        response = self.get_response(request)
+        locked_for = getattr(request, "login_retry_after", None)
+        if locked_for is not None and response.status_code == HTTPStatus.OK:
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            response["Retry-After"] = str(locked_for)
+        elif response.status_code == HTTPStatus.TOO_MANY_REQUESTS and "Retry-After" not in response:
+            response["Retry-After"] = str(rate_limit_retry_after(request))
+        return response
 
 
 # No inline script or style anywhere in portal pages: htmx and the brand stylesheet are files.

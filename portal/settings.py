@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_celery_beat",
 ]
@@ -74,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    # Before anything reads the request (sessions, CSRF, views): refuses NUL and the like.
+    "portal.inputs.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.RateLimitMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
 ]
 
@@ -151,6 +153,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
+# No "you have no account" email to an unknown address asking for a password reset:
+# the portal has no open sign-up to point to, and anyone could make it mail anyone.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ALLOW_REGISTRATION = env_bool("ACCOUNT_ALLOW_REGISTRATION", False)
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
@@ -204,6 +209,9 @@ MAIL_BRAND = "portal.branding.email_brand"
 # Celery: the default broker is kombu's filesystem transport, so `make demo`
 # needs no server. Production sets CELERY_BROKER_URL to redis:// or amqp://.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
+# Seconds before Redis hands an unacknowledged task out again; mail.services.outbox.STALE_CLAIM
+# is no longer (README, Failure behaviour).
+BROKER_VISIBILITY_TIMEOUT = 300
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery"
     for _folder in ("queue", "processed", "control"):
@@ -217,9 +225,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Redis re-delivers a task not acknowledged within this window; no task
-    # may be scheduled further ahead than it: retries are driven by beat, never by ETAs.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis re-delivers a task not acknowledged within this window: acks are late, so a worker
+    # killed mid-task loses nothing, and its work is back within five minutes. A task running
+    # longer is handed out twice, which every task is safe to take: deliveries claim each
+    # message, the sweep each case, a fan-out chunk writes each person once. No task may be
+    # scheduled further ahead than it: retries are driven by beat, never by ETAs.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        # Looks for a dead worker's tasks every 30 s (10 s x 3), not kombu's 100 s.
+        "unacked_restore_throttle": 3,
+        # A broker down, unreachable or hung fails a publish in well under a second, not the
+        # request: the work is saved and the flush sends it (common.publishing).
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+    }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -230,14 +249,25 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish is tried once, not four times over 1-12 s (redis-py itself replaces a pooled
+# connection that died with a broker restart). Workers and beat keep their connection retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON refused when nested too deep or holding NUL, control or surrogate characters.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Every refusal reads {"detail": ..., "code": ...}, or field errors by field name.
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -294,4 +324,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # A run still queued when the next one is due is dropped, not piled up.
     "sla-sweep": {"task": "cases.sla_sweep", "schedule": 60.0, "options": {"expires": 55}},
+    # Deletes by age, so a late or repeated run does the same work once.
+    "idempotency-purge": {
+        "task": "portal.idempotency_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -3,8 +3,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views import defaults
+from rest_framework import exceptions
 
 from portal import views
+from portal.api import errors
 from portal.views import dashboard, moved, updates
 
 # The admin login goes through allauth, so staff get the same rate limits and MFA.
@@ -40,3 +43,10 @@ urlpatterns = [
     path("cases/", include("portal.views.cases_urls")),
     path("api/", include("portal.api.urls")),
 ]
+
+# Errors raised outside a view: JSON under /api/, Django's own pages (and templates/400.html)
+# elsewhere.
+handler400 = errors.bad_request
+handler403 = errors.handler(defaults.permission_denied, exceptions.PermissionDenied)
+handler404 = errors.handler(defaults.page_not_found, exceptions.NotFound)
+handler500 = errors.handler(defaults.server_error, exceptions.APIException)

@@ -7,16 +7,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Exclusion
+from common.limits import COMMENT_MAX_CHARS, REASON_MAX_CHARS, REFERENCE_MAX_CHARS, max_chars
 from contracts.models import User
 from sla.clocks import ResolutionKind
 from sla.models import Priority
 
 
-def _text(label, *, rows: int = 4, required: bool = True, help_text: str = "") -> forms.CharField:
+def _text(
+    label, *, limit: int, rows: int = 4, required: bool = True, help_text: str = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
         help_text=help_text,
+        validators=[max_chars(limit)],
         widget=forms.Textarea(attrs={"rows": rows, "cols": 80}),
     )
 
@@ -26,7 +30,7 @@ class ReplyForm(forms.Form):
         ("public", _("Public reply: the customer sees it (the first one is the response)")),
         ("internal", _("Internal note: staff only")),
     ]
-    body = _text(_("Message"))
+    body = _text(_("Message"), limit=COMMENT_MAX_CHARS)
     visibility = forms.ChoiceField(
         label=_("Visible to"), choices=VISIBILITY, initial="public", widget=forms.RadioSelect
     )
@@ -56,6 +60,7 @@ class StartWorkForm(forms.Form):
 class RequestInformationForm(forms.Form):
     body = _text(
         _("What do you need from the customer?"),
+        limit=COMMENT_MAX_CHARS,
         help_text=_("The resolution clock waits until the customer answers (SLP-8)."),
     )
 
@@ -70,14 +75,19 @@ class ResolveForm(forms.Form):
         ),
     ]
     kind = forms.ChoiceField(label=_("Resolution (SLP-10)"), choices=KINDS)
-    body = _text(_("Resolution, as the customer will read it"))
+    body = _text(_("Resolution, as the customer will read it"), limit=COMMENT_MAX_CHARS)
     plan = _text(
-        _("Plan and its timeline"), rows=3, required=False, help_text=_("Required for (ii).")
+        _("Plan and its timeline"),
+        limit=COMMENT_MAX_CHARS,
+        rows=3,
+        required=False,
+        help_text=_("Required for (ii)."),
     )
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("kind") == ResolutionKind.PLAN and not (data.get("plan") or "").strip():
+        plan_missing = "plan" not in self.errors and not (data.get("plan") or "").strip()
+        if data.get("kind") == ResolutionKind.PLAN and plan_missing:
             self.add_error("plan", _("A resolution of kind (ii) needs the plan and its timeline."))
         return data
 
@@ -89,14 +99,21 @@ class ClassifyForm(forms.Form):
         (Category.OUT_OF_SCOPE, _("Out of scope (SLP-16): the case is withdrawn")),
     ]
     kind = forms.ChoiceField(label=_("Classify as"), choices=KINDS, widget=forms.RadioSelect)
-    reference = forms.CharField(label=_("Bug or defect reference"), max_length=60, required=False)
+    reference = forms.CharField(
+        label=_("Bug or defect reference"),
+        required=False,
+        validators=[max_chars(REFERENCE_MAX_CHARS)],
+    )
     exclusion = forms.ChoiceField(
         label=_("Exclusion (SLP-16)"),
         required=False,
         choices=[("", "---------"), *Exclusion.choices],
     )
     explanation = _text(
-        _("Explanation to the customer: why, and where to go"), rows=3, required=False
+        _("Explanation to the customer: why, and where to go"),
+        limit=COMMENT_MAX_CHARS,
+        rows=3,
+        required=False,
     )
 
     def clean(self) -> dict:
@@ -115,13 +132,14 @@ class ClassifyForm(forms.Form):
 class EscalateForm(forms.Form):
     reason = _text(
         _("Reason for the escalation"),
+        limit=REASON_MAX_CHARS,
         rows=3,
         help_text=_("Required (SLP-12); the next level receives it with the case number."),
     )
 
 
 class ReopenForm(forms.Form):
-    reason = _text(_("Why is the case reopened?"), rows=3)
+    reason = _text(_("Why is the case reopened?"), limit=REASON_MAX_CHARS, rows=3)
 
 
 class CloseForm(forms.Form):

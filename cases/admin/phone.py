@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Channel, Exclusion
 from cases.services import case_open, case_record_withdrawn
+from common.limits import CASE_TEXT_MAX_CHARS, COMMENT_MAX_CHARS, TITLE_MAX_CHARS, max_chars
 from contracts.models import Organization, Patch, Release, Site, User
 from sla.models import Priority
 
@@ -54,18 +55,29 @@ class PhoneCaseForm(forms.Form):
     proposed_priority = forms.ChoiceField(
         label=_("Priority the caller asks for"), choices=Priority.choices, help_text=PRIORITY_HELP
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    title = forms.CharField(label=_("Title"), validators=[max_chars(TITLE_MAX_CHARS)])
+    description = forms.CharField(
+        label=_("Description"),
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     environment = forms.CharField(
         label=_("Environment (OS, hardware, machine, post-processor)"),
         required=False,
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     steps = forms.CharField(
-        label=_("Steps to reproduce"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Steps to reproduce"),
+        required=False,
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     business_impact = forms.CharField(
-        label=_("Business impact"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Business impact"),
+        required=False,
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     received_at = forms.DateTimeField(
         label=_("Call received at"),
@@ -80,6 +92,7 @@ class PhoneCaseForm(forms.Form):
     explanation = forms.CharField(
         label=_("If not covered: explanation to the customer"),
         required=False,
+        validators=[max_chars(COMMENT_MAX_CHARS)],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -7,6 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import (
+    CASE_TEXT_MAX_CHARS,
+    REFERENCE_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    max_chars,
+)
 from contracts.models import Organization
 from sla.models import Priority
 
@@ -147,15 +153,20 @@ class Case(models.Model):
         blank=True,
         related_name="contact_cases",
     )
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    title = models.CharField(_("title"), max_length=TITLE_MAX_CHARS)
+    description = models.TextField(_("description"), validators=[max_chars(CASE_TEXT_MAX_CHARS)])
     environment = models.TextField(
         _("environment"),
         blank=True,
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
         help_text=_("Operating system, hardware, machine, post-processor."),
     )
-    steps = models.TextField(_("steps to reproduce"), blank=True)
-    business_impact = models.TextField(_("business impact"), blank=True)
+    steps = models.TextField(
+        _("steps to reproduce"), blank=True, validators=[max_chars(CASE_TEXT_MAX_CHARS)]
+    )
+    business_impact = models.TextField(
+        _("business impact"), blank=True, validators=[max_chars(CASE_TEXT_MAX_CHARS)]
+    )
     proposed_priority = models.CharField(
         _("priority proposed by the customer"), max_length=2, choices=Priority.choices
     )
@@ -164,7 +175,9 @@ class Case(models.Model):
     exclusion = models.CharField(
         _("exclusion reason"), max_length=30, choices=Exclusion.choices, blank=True
     )
-    defect_reference = models.CharField(_("defect reference"), max_length=60, blank=True)
+    defect_reference = models.CharField(
+        _("defect reference"), max_length=REFERENCE_MAX_CHARS, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models.case import Case
+from common.limits import COMMENT_MAX_CHARS, max_chars
 
 
 class EventKind(models.TextChoices):
@@ -55,7 +56,7 @@ class CaseEvent(models.Model):
         default=True,
         help_text=_("Internal notes and staff-only events are never shown to customers."),
     )
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("text"), blank=True, validators=[max_chars(COMMENT_MAX_CHARS)])
     old_value = models.CharField(_("old value"), max_length=200, blank=True)
     new_value = models.CharField(_("new value"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)

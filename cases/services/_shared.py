@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, CaseEvent, EventKind, Status
 from cases.services.clocks import CLOCK_FIELDS, case_clocks_recompute
 from cases.transitions import transition_check
+from common.limits import chars_check
 from contracts.models import Membership
 
 
@@ -51,12 +52,17 @@ def instant(at: datetime | None, case: Case | None = None) -> datetime:
     return at
 
 
-def required_text(value: str, *, field: str, message: Any) -> str:
-    """Return the stripped text, or raise a ValidationError naming the field."""
+def required_text(value: str, *, field: str, message: Any, limit: int) -> str:
+    """Return the stripped text, or raise a ValidationError naming the field (empty or too long)."""
     text = (value or "").strip()
     if not text:
         raise ValidationError({field: ValidationError(message, code="required")})
-    return text
+    return chars_check(text, limit=limit, field=field)
+
+
+def optional_text(value: str, *, field: str, limit: int) -> str:
+    """Return the stripped text (maybe empty), or raise a ValidationError if it is too long."""
+    return chars_check((value or "").strip(), limit=limit, field=field)
 
 
 def staff_required(by) -> None:

@@ -19,6 +19,7 @@ from cases.services._shared import (
     required_text,
 )
 from cases.services.notifications import case_email_escalation, case_email_escalation_confirmed
+from common.limits import REASON_MAX_CHARS
 from contracts.models import User
 from contracts.roles import StaffRole
 
@@ -61,7 +62,10 @@ def escalation_recipients(case: Case, level: int) -> list[User]:
 def case_escalate(*, case: Case, by: User, reason: str, at: datetime | None = None) -> Case:
     """Move the case to the next review level and send its people the Escalation Request."""
     reason = required_text(
-        reason, field="reason", message=_("Say why you escalate: a reason is required (SLP-12).")
+        reason,
+        field="reason",
+        message=_("Say why you escalate: a reason is required (SLP-12)."),
+        limit=REASON_MAX_CHARS,
     )
     case = case_locked(case)
     at = instant(at, case)

@@ -11,10 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseEvent, Channel, EventKind
-from cases.services._shared import event_add, instant, lazy_text, required_text, staff_required
+from cases.services._shared import (
+    event_add,
+    instant,
+    lazy_text,
+    optional_text,
+    required_text,
+    staff_required,
+)
 from cases.services.clocks import case_clocks_recompute
 from cases.services.lifecycle import case_withdraw
 from cases.services.notifications import case_email_received
+from common.limits import CASE_TEXT_MAX_CHARS, TITLE_MAX_CHARS
 from contracts.models import Membership, Organization, Patch, Release, Site, User
 from contracts.services.eligibility import Eligibility, Reason, eligibility_check
 from sla.models import PolicyVersion, Priority
@@ -225,9 +233,14 @@ def case_open(
     _check_fields(
         channel=channel, proposed_priority=proposed_priority, release=release, patch=patch
     )
-    title = required_text(title, field="title", message=_("Give the case a title."))
+    title = required_text(
+        title, field="title", message=_("Give the case a title."), limit=TITLE_MAX_CHARS
+    )
     description = required_text(
-        description, field="description", message=_("Describe the problem.")
+        description,
+        field="description",
+        message=_("Describe the problem."),
+        limit=CASE_TEXT_MAX_CHARS,
     )
     received = _received(received_at)
     parties = _parties(
@@ -252,9 +265,11 @@ def case_open(
         patch=patch,
         title=title,
         description=description,
-        environment=environment.strip(),
-        steps=steps.strip(),
-        business_impact=business_impact.strip(),
+        environment=optional_text(environment, field="environment", limit=CASE_TEXT_MAX_CHARS),
+        steps=optional_text(steps, field="steps", limit=CASE_TEXT_MAX_CHARS),
+        business_impact=optional_text(
+            business_impact, field="business_impact", limit=CASE_TEXT_MAX_CHARS
+        ),
         proposed_priority=proposed_priority,
     )
     clocks = case_clocks_recompute(case, now=timezone.now())
@@ -287,9 +302,14 @@ def case_record_withdrawn(
     _check_fields(
         channel=channel, proposed_priority=proposed_priority, release=release, patch=patch
     )
-    title = required_text(title, field="title", message=_("Give the case a title."))
+    title = required_text(
+        title, field="title", message=_("Give the case a title."), limit=TITLE_MAX_CHARS
+    )
     description = required_text(
-        description, field="description", message=_("Describe the request.")
+        description,
+        field="description",
+        message=_("Describe the request."),
+        limit=CASE_TEXT_MAX_CHARS,
     )
     received = _received(received_at)
     parties = _parties(

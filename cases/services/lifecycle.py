@@ -23,6 +23,7 @@ from cases.services._shared import (
     event_add,
     instant,
     lazy_text,
+    optional_text,
     required_text,
     response_if_first,
     staff_required,
@@ -35,6 +36,7 @@ from cases.services.notifications import (
     case_email_withdrawn,
 )
 from cases.transitions import TransitionRefused
+from common.limits import COMMENT_MAX_CHARS, REASON_MAX_CHARS, REFERENCE_MAX_CHARS
 from contracts.models import User
 from sla.clocks import DefectKind, ResolutionKind
 from sla.models import Priority
@@ -166,7 +168,7 @@ def case_comment(
             raise ValidationError(
                 _("This case is closed: open a new case and quote its number."), code="final"
             )
-    body = required_text(body, field="body", message=_("Write a comment."))
+    body = required_text(body, field="body", message=_("Write a comment."), limit=COMMENT_MAX_CHARS)
     event = event_add(case, EventKind.COMMENT, by=by, at=at, public=public, body=body)
     reply = by.is_staff and public
     if reply:
@@ -185,7 +187,9 @@ def case_request_information(
     staff_required(by)
     case = case_locked(case)
     at = instant(at, case)
-    body = required_text(body, field="body", message=_("Say what information is needed."))
+    body = required_text(
+        body, field="body", message=_("Say what information is needed."), limit=COMMENT_MAX_CHARS
+    )
     status_move(case, Status.WAITING_ON_CUSTOMER, by=by, at=at)
     event = event_add(case, EventKind.INFO_REQUESTED, by=by, at=at, body=body)
     response_if_first(case, by=by, at=at)
@@ -202,7 +206,9 @@ def case_provide_information(
     case = case_locked(case)
     at = instant(at, case)
     customer_may_act(case, by)
-    body = required_text(body, field="body", message=_("Give the information asked for."))
+    body = required_text(
+        body, field="body", message=_("Give the information asked for."), limit=COMMENT_MAX_CHARS
+    )
     if case.status != Status.WAITING_ON_CUSTOMER:
         raise TransitionRefused(
             case.status,
@@ -245,8 +251,10 @@ def case_resolve(
     staff_required(by)
     if kind not in {member.value for member in ResolutionKind}:
         raise ValidationError({"kind": _("Choose how the case was resolved: (i), (ii) or (iii).")})
-    body = required_text(body, field="body", message=_("Tell the customer the resolution."))
-    plan = plan.strip()
+    body = required_text(
+        body, field="body", message=_("Tell the customer the resolution."), limit=COMMENT_MAX_CHARS
+    )
+    plan = optional_text(plan, field="plan", limit=COMMENT_MAX_CHARS)
     if kind == ResolutionKind.PLAN and not plan:
         raise ValidationError(
             {"plan": _("A resolution of kind (ii) needs the plan and its timeline.")}
@@ -273,7 +281,9 @@ def case_reopen(*, case: Case, by: User, reason: str, at: datetime | None = None
     case = case_locked(case)
     at = instant(at, case)
     customer_may_act(case, by)
-    reason = required_text(reason, field="reason", message=_("Say why the case is reopened."))
+    reason = required_text(
+        reason, field="reason", message=_("Say why the case is reopened."), limit=REASON_MAX_CHARS
+    )
     if case.status != Status.RESOLVED:
         raise TransitionRefused(
             case.status, Status.IN_PROGRESS, detail=_("Only a resolved case can be reopened.")
@@ -337,7 +347,10 @@ def case_classify_defect(
     if kind not in {member.value for member in DefectKind}:
         raise ValidationError({"kind": _("Choose bug or defect.")})
     reference = required_text(
-        reference, field="reference", message=_("Give the bug or defect reference.")
+        reference,
+        field="reference",
+        message=_("Give the bug or defect reference."),
+        limit=REFERENCE_MAX_CHARS,
     )
     case = case_locked(case)
     at = instant(at, case)
@@ -371,7 +384,10 @@ def case_withdraw(
     if exclusion not in Exclusion.values:
         raise ValidationError({"exclusion": _("Choose the SLP-16 exclusion that applies.")})
     explanation = required_text(
-        explanation, field="explanation", message=_("Explain to the customer why and where to go.")
+        explanation,
+        field="explanation",
+        message=_("Explain to the customer why and where to go."),
+        limit=COMMENT_MAX_CHARS,
     )
     case = case_locked(case)
     at = instant(at, case)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from contracts.admin.initial import AddressInitialChecked
 from contracts.admin.permissions import ContractAdministratorEdits
 from contracts.admin.site_releases import SiteOnUnsupportedReleaseFilter, SiteReleaseInline
 from contracts.countries import country_name
@@ -108,7 +109,7 @@ class ContractInline(ContractAdministratorEdits, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ContractAdministratorEdits, admin.ModelAdmin):
+class OrganizationAdmin(AddressInitialChecked, ContractAdministratorEdits, admin.ModelAdmin):
     list_display = ["name", "kind", "partner", "country", "language", "status", "success_manager"]
     list_select_related = ["partner", "success_manager"]
     list_filter = [
@@ -125,7 +126,7 @@ class OrganizationAdmin(ContractAdministratorEdits, admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(ContractAdministratorEdits, admin.ModelAdmin):
+class SiteAdmin(AddressInitialChecked, ContractAdministratorEdits, admin.ModelAdmin):
     list_display = ["code", "name", "organization", "country", "time_zone"]
     list_select_related = ["organization"]
     list_filter = [
@@ -140,7 +141,7 @@ class SiteAdmin(ContractAdministratorEdits, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ContractAdministratorEdits, admin.ModelAdmin):
+class MembershipAdmin(AddressInitialChecked, ContractAdministratorEdits, admin.ModelAdmin):
     list_display = ["user", "organization", "role", "is_technical_contact", "is_active"]
     list_select_related = ["user", "organization"]
     list_filter = ["role", "is_technical_contact", "is_active", "organization__kind"]
@@ -176,7 +177,7 @@ class ContractAdminForm(forms.ModelForm):
 
 
 @admin.register(Contract)
-class ContractAdmin(ContractAdministratorEdits, admin.ModelAdmin):
+class ContractAdmin(AddressInitialChecked, ContractAdministratorEdits, admin.ModelAdmin):
     form = ContractAdminForm
     list_display = [
         "reference",

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contracts.admin.initial import AddressInitialChecked
 from contracts.admin.permissions import ContractAdministratorEdits
 from contracts.models import Patch, SiteRelease
 from contracts.selectors import releases_unsupported_ids, sites_on_unsupported_releases
@@ -66,7 +67,9 @@ class SiteReleaseInline(PatchChoicesLoaded, ContractAdministratorEdits, admin.Ta
 
 
 @admin.register(SiteRelease)
-class SiteReleaseAdmin(PatchChoicesLoaded, ContractAdministratorEdits, admin.ModelAdmin):
+class SiteReleaseAdmin(
+    AddressInitialChecked, PatchChoicesLoaded, ContractAdministratorEdits, admin.ModelAdmin
+):
     list_display = ["site", "organization", "release", "patch", "seats", "support", "updated_at"]
     list_select_related = ["site__organization", "release__product", "patch__release__product"]
     list_filter = [ReleaseSupportFilter, "release__product", "site__organization__kind"]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import ADDRESS_MAX_CHARS, max_chars
 from contracts.countries import validate_country
 from contracts.models.users import validate_time_zone
 
@@ -154,7 +155,7 @@ class Site(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("site code"), max_length=40, unique=True)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, validators=[max_chars(ADDRESS_MAX_CHARS)])
     country = models.CharField(_("country"), max_length=2, validators=[validate_country])
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
 

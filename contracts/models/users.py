@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import NAME_MAX_CHARS
+
 
 def validate_time_zone(value: str) -> None:
     """Refuse a name that is not an IANA time zone."""
@@ -50,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an email address."""
 
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(_("full name"), max_length=NAME_MAX_CHARS, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mail.models import OutboxMessage
+from mail.services.secrets import redact
 
 # The marker kept in the row's extra headers; it says the message was recorded, not delivered.
 HISTORY_HEADER = "X-Connect-Demo-History"
@@ -52,8 +53,7 @@ def outbox_record_as_sent(message_ids: Iterable[int], *, now: datetime | None = 
             row.next_attempt_at = None
             row.last_error = ""
             row.headers = {**row.headers, HISTORY_HEADER: HISTORY_NOTE}
-            if row.context.get("sensitive"):
-                row.context = {"sensitive": True, "redacted": True}
+            row.context = redact(row.context)
         OutboxMessage.objects.bulk_update(rows, _FIELDS)
         recorded += len(rows)
     return recorded

@@ -19,14 +19,21 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.publishing import publish_on_commit
 from mail.models import ContactPreference, OutboxMessage
 from mail.services.rendering import outbox_render
+from mail.services.secrets import is_sensitive, redact, seal
 from mail.services.unsubscribe import unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
-# A row left in "sending" this long belongs to a worker that died mid-delivery.
-STALE_CLAIM = timedelta(minutes=10)
+# A row left in "sending" this long belongs to a worker that died mid-delivery, and the flush
+# sends it again. It must outlast the slowest delivery still under way, or that message goes
+# out twice: one SMTP session is 12 exchanges at most (connect, greeting, EHLO, STARTTLS, TLS
+# handshake, EHLO, AUTH, MAIL, RCPT, DATA, body, QUIT), each allowed EMAIL_TIMEOUT (20 s): 240 s.
+# No longer than the broker's visibility timeout (settings), so a killed worker's batch and
+# the message it was sending are both back within it (README, Failure behaviour).
+STALE_CLAIM = timedelta(minutes=5)
 # Backoff between attempts: 1, 2, 4 ... minutes, capped at one hour.
 BACKOFF_CAP = timedelta(hours=1)
 # Idempotency keys looked up per query: well under every database's parameter limit.
@@ -82,7 +89,8 @@ class OutboxDraft:
             "recipient": self.recipient,
             "language": language,
             "template": self.template,
-            "context": context,
+            # One-time links are stored encrypted (mail.services.secrets).
+            "context": seal(context),
             "headers": headers,
             "next_attempt_at": self.not_before,
             "digest": self.digest,
@@ -137,7 +145,7 @@ def outbox_enqueue(
         idempotency_key=idempotency_key, defaults=draft.fields(preference)
     )
     if created and _due(message, timezone.now()):
-        transaction.on_commit(lambda: outbox_deliver.delay(message.pk))
+        publish_on_commit(outbox_deliver, message.pk)
     return message
 
 
@@ -167,7 +175,7 @@ def outbox_enqueue_many(messages: Iterable[OutboxDraft]) -> list[OutboxMessage]:
         now = timezone.now()
         due = [message.pk for message in created.values() if _due(message, now)]
         if due:
-            transaction.on_commit(lambda: outbox_deliver_batch.delay(due))
+            publish_on_commit(outbox_deliver_batch, due)
     rows = existing | created
     return [rows[draft.idempotency_key] for draft in drafts]
 
@@ -227,16 +235,20 @@ def outbox_deliver_one(message_id: int) -> str:
     except Exception as exc:  # any transport or template error is recorded, not raised
         logger.warning("outbox message %s failed: %s", message_id, exc)
         retry = message.attempts < settings.OUTBOX_MAX_ATTEMPTS
-        OutboxMessage.objects.filter(pk=message_id).update(
-            state=OutboxMessage.State.FAILED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=timezone.now() + _backoff(message.attempts) if retry else None,
-        )
+        failed = {
+            "state": OutboxMessage.State.FAILED,
+            "last_error": f"{type(exc).__name__}: {exc}"[:2000],
+            "next_attempt_at": timezone.now() + _backoff(message.attempts) if retry else None,
+        }
+        if not retry and is_sensitive(message.context):
+            # Failed for good: a one-time link is not kept, even sealed.
+            failed["context"] = redact(message.context)
+        OutboxMessage.objects.filter(pk=message_id).update(**failed)
         return "failed"
     sent = {"state": OutboxMessage.State.SENT, "sent_at": timezone.now(), "next_attempt_at": None}
-    if message.context.get("sensitive"):
+    if is_sensitive(message.context):
         # One-time links (password reset, verification) are not kept once sent.
-        sent["context"] = {"sensitive": True, "redacted": True}
+        sent["context"] = redact(message.context)
     OutboxMessage.objects.filter(pk=message_id).update(subject=email.subject[:300], **sent)
     return "sent"
 
@@ -264,17 +276,21 @@ def outbox_due_ids(*, limit: int = 500) -> list[int]:
 
 
 def outbox_retry(*, message_ids: list[int]) -> int:
-    """Give failed messages a fresh set of attempts and queue them now."""
+    """Give failed messages a fresh set of attempts and queue them now.
+
+    A one-time link that failed for good was removed (redacted): there is nothing to send
+    again, the person asks for a new link instead.
+    """
     ids = list(
-        OutboxMessage.objects.filter(
-            pk__in=message_ids, state=OutboxMessage.State.FAILED
-        ).values_list("id", flat=True)
+        OutboxMessage.objects.filter(pk__in=message_ids, state=OutboxMessage.State.FAILED)
+        .exclude(context__has_key="redacted")
+        .values_list("id", flat=True)
     )
     OutboxMessage.objects.filter(pk__in=ids).update(
         state=OutboxMessage.State.PENDING, attempts=0, next_attempt_at=None
     )
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: outbox_deliver.delay(pk))
+        publish_on_commit(outbox_deliver, pk)
     return len(ids)
 
 
@@ -289,7 +305,7 @@ def outbox_deliver_pending_on_commit(message_ids: list[int]) -> None:
     states = OutboxMessage.objects.filter(pk__in=message_ids).values_list("pk", "state")
     pending = sorted(pk for pk, state in states if state == OutboxMessage.State.PENDING)
     if pending:
-        transaction.on_commit(lambda: outbox_deliver_batch.delay(pending))
+        publish_on_commit(outbox_deliver_batch, pending)
 
 
 # --- Digests: a recipient's messages that fall due together go out as one email ----------
@@ -344,7 +360,7 @@ def _bundle(digest: str, to_email: str, now: datetime) -> int:
         released = OutboxMessage.objects.filter(pk=ids[0], state=OutboxMessage.State.PENDING)
         if released.exclude(digest="").update(digest="") != 1:
             return 0
-        transaction.on_commit(lambda: outbox_deliver.delay(ids[0]))
+        publish_on_commit(outbox_deliver, ids[0])
         return 1
     first = items[0]
     topics = {item.topic for item in items}
@@ -374,7 +390,7 @@ def _bundle(digest: str, to_email: str, now: datetime) -> int:
     )
     if taken != len(ids):
         raise _Raced(f"digest {digest} to {to_email}: bundled {taken} of {len(ids)}")
-    transaction.on_commit(lambda: outbox_deliver.delay(bundle.pk))
+    publish_on_commit(outbox_deliver, bundle.pk)
     return 1
 
 

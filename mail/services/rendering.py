@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 
 from mail.models import OutboxMessage
+from mail.services.secrets import unseal
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def outbox_render(message: OutboxMessage) -> EmailMultiAlternatives:
     context = {
         "brand_name": brand.name,
         "brand_color": brand.color,
-        **message.context,
+        **unseal(message.context),
         "site_url": brand.site_url or settings.SITE_URL,
         "LANGUAGE_CODE": message.language,
     }

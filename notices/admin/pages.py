@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,6 +13,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.spreadsheets import csv_lines
 from notices.admin.display import (
     RESUME,
     SCHEDULE,
@@ -165,9 +164,10 @@ class NoticePagesMixin:
 
     def report_view(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
         notice = self._notice(request, pk)
-        writer = csv.writer(_Echo())
-        rows = (writer.writerow(row) for row in _report_lines(notice))
-        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+        # Full names and organisation names are typed by customers: csv_lines keeps any
+        # formula in them from running in the spreadsheet staff open this in.
+        lines = csv_lines(_report_lines(notice))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="notice-{notice.pk}-deliveries.csv"'
         )
@@ -204,13 +204,6 @@ def retried_message(count: int) -> str:
     return ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count) % {
         "count": count
     }
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for a streamed CSV."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _report_lines(notice: UpdateNotice):

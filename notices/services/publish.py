@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.publishing import publish_on_commit
 from contracts.models import Release, User
 from contracts.services.releases import SUPPORTED, SupportStatus, support_statuses
 from notices.models import UpdateNotice
@@ -203,7 +204,7 @@ def update_notice_start(*, notice: UpdateNotice, now: dt.datetime | None = None)
 
 
 def _fanout_on_commit(notice_id: int) -> None:
-    transaction.on_commit(lambda: notice_fanout.delay(notice_id))
+    publish_on_commit(notice_fanout, notice_id)
 
 
 def update_notice_claim_due(*, notice_id: int, now: dt.datetime) -> bool:
@@ -215,8 +216,18 @@ def update_notice_claim_due(*, notice_id: int, now: dt.datetime) -> bool:
     return claimed == 1
 
 
+# A notice sending this long with nobody written to lost its fan-out task (the broker was
+# down when it was published): the minutely beat queues it again. Equal to the broker's
+# visibility timeout, after which a fan-out a worker died in is handed out again anyway.
+FANOUT_LOST_AFTER = dt.timedelta(minutes=5)
+
+
 def update_notices_publish_due(*, now: dt.datetime | None = None) -> int:
-    """Start every scheduled notice whose publish time has come; return how many (beat)."""
+    """Start every scheduled notice whose time has come, and re-queue lost fan-outs (beat).
+
+    Returns how many fan-outs were queued. Re-queuing is safe: a fan-out run twice writes
+    nobody twice (NoticeDelivery is unique per notice and person).
+    """
     now = now or timezone.now()
     due = UpdateNotice.objects.filter(
         status=UpdateNotice.Status.SCHEDULED, publish_at__lte=now
@@ -226,6 +237,14 @@ def update_notices_publish_due(*, now: dt.datetime | None = None) -> int:
         if update_notice_claim_due(notice_id=pk, now=now):
             _fanout_on_commit(pk)
             started += 1
+    lost = UpdateNotice.objects.filter(
+        status=UpdateNotice.Status.PUBLISHING,
+        published_at__lte=now - FANOUT_LOST_AFTER,
+        deliveries__isnull=True,
+    ).values_list("pk", flat=True)
+    for pk in list(lost):
+        _fanout_on_commit(pk)
+        started += 1
     return started
 
 

@@ -1,77 +1,26 @@
-"""Token authentication: trade an email address and password for an API token, or revoke it."""
+"""Token authentication: trade an email address and password for a new token, or revoke it."""
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth import authenticate
-from django.utils.translation import gettext_lazy as _
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework import status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.authentication import ApiTokenAuthentication
+from portal.api.errors import service_errors
+from portal.api.permissions import IsSignedIn
+from portal.api.serializers.tokens import ApiTokenCreatedSerializer, TokenRequestSerializer
 from portal.api.throttles import TokenEmailThrottle, TokenIPThrottle
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(
-        write_only=True, trim_whitespace=False, style={"input_type": "password"}
-    )
-    code = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        write_only=True,
-        help_text=_("Staff only: the current code of the authenticator app."),
-    )
-
-    def validate(self, attrs: dict) -> dict:
-        request = self.context["request"]
-        email = attrs["email"].strip().lower()
-        user = authenticate(request._request, email=email, password=attrs["password"])
-        if user is None:
-            raise serializers.ValidationError(
-                _("Unable to sign in with this email address and password."), code="credentials"
-            )
-        if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
-            raise serializers.ValidationError(
-                _("Confirm your email address first: follow the link we sent you."),
-                code="unverified",
-            )
-        if user.is_staff:
-            _check_staff_code(user, attrs.get("code") or "")
-        attrs["user"] = user
-        return attrs
-
-
-def _check_staff_code(user, code: str) -> None:
-    """Ask staff for their authenticator code: a token reaches every tenant's cases."""
-    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if authenticator is None:
-        raise serializers.ValidationError(
-            {"code": _("Set up two-factor authentication before using the API as staff.")}
-        )
-    if not code.strip() or not TOTP(authenticator).validate_code(code.strip()):
-        raise serializers.ValidationError(
-            {"code": _("Enter the current code of your authenticator app.")}
-        )
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+from portal.services.tokens import token_create, token_revoke
 
 
 @extend_schema(tags=["auth"])
 class TokenView(APIView):
-    """POST: trade credentials for a token (kept until revoked). DELETE: revoke the token used."""
-
-    throttle_classes = [TokenIPThrottle, TokenEmailThrottle]
+    """POST: trade credentials for a new named token. DELETE: revoke the token used."""
 
     def _revoking(self) -> bool:
         request = getattr(self, "request", None)
@@ -79,22 +28,41 @@ class TokenView(APIView):
 
     def get_authenticators(self) -> list:
         # Credentials go in the body; only revoking needs the token itself.
-        return [TokenAuthentication()] if self._revoking() else []
+        return [ApiTokenAuthentication()] if self._revoking() else []
 
     def get_permissions(self) -> list:
-        return [IsAuthenticated()] if self._revoking() else [AllowAny()]
+        return [IsSignedIn()] if self._revoking() else [AllowAny()]
+
+    def get_throttles(self) -> list:
+        # The strict limits are against password guessing; revoking keeps the API's own.
+        if self._revoking():
+            return super().get_throttles()
+        return [TokenIPThrottle(), TokenEmailThrottle()]
 
     @extend_schema(
         operation_id="auth_token_create",
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: OpenApiResponse(description="Bad credentials")},
+        responses={
+            200: ApiTokenCreatedSerializer,
+            400: OpenApiResponse(description="Bad credentials, or a field refused"),
+        },
         auth=[],
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        data = serializer.validated_data
+        with service_errors():
+            token, key = token_create(
+                data["user"],
+                name=data.get("name", ""),
+                scope=data.get("scope"),
+                expires_in_days=data["expires_in_days"],
+                code=data.get("code", ""),
+            )
+        response = Response(ApiTokenCreatedSerializer(token, context={"key": key}).data)
+        add_never_cache_headers(response)
+        return response
 
     @extend_schema(
         operation_id="auth_token_destroy",
@@ -103,5 +71,5 @@ class TokenView(APIView):
         auth=[{"tokenAuth": []}],
     )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        token_revoke(request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,9 @@
-"""Rate limits of the token endpoint, stricter than the API's defaults (anon and user)."""
+"""Rate limits of the token endpoint, stricter than the API's defaults (anon and user).
+
+They guard password guessing, so only POST (credentials for a token) counts against them;
+revoking a token keeps the API's user rate. The client address comes from DRF's get_ident,
+which trusts X-Forwarded-For only as far as NUM_PROXIES (TRUSTED_PROXY_COUNT) says.
+"""
 
 from __future__ import annotations
 

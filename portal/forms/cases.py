@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Status
 from cases.services import RequestTopic
+from common.limits import (
+    CASE_TEXT_MAX_CHARS,
+    COMMENT_MAX_CHARS,
+    REASON_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    max_chars,
+)
 from contracts.models import Organization, Release, Site
 from portal.selectors.cases import CaseSort
 from sla.models import Priority
@@ -159,24 +166,30 @@ class CaseNewForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("Support confirms or changes it when triaging the case (SLP-4)."),
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), validators=[max_chars(TITLE_MAX_CHARS)])
     description = forms.CharField(
         label=_("Description"),
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What happens, what you expected, and any error message."),
     )
     environment = forms.CharField(
         label=_("Environment"),
         required=False,
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Operating system, hardware, machine, post-processor (SLP-15)."),
     )
     steps = forms.CharField(
-        label=_("Steps to reproduce"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Steps to reproduce"),
+        required=False,
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     business_impact = forms.CharField(
         label=_("Business impact"),
         required=False,
+        validators=[max_chars(CASE_TEXT_MAX_CHARS)],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who is affected, and what cannot be done."),
     )
@@ -208,12 +221,18 @@ class CaseNewForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Your reply"),
+        validators=[max_chars(COMMENT_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class InformationForm(forms.Form):
     body = forms.CharField(
-        label=_("The information requested"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("The information requested"),
+        validators=[max_chars(COMMENT_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -224,6 +243,7 @@ class AttachForm(forms.Form):
 class EscalateForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you escalate?"),
+        validators=[max_chars(REASON_MAX_CHARS)],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "The case goes to the next review level: supervisor, then support management, then "
@@ -234,7 +254,9 @@ class EscalateForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why reopen the case?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why reopen the case?"),
+        validators=[max_chars(REASON_MAX_CHARS)],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import NAME_MAX_CHARS, max_chars
 from contracts.models import Membership
 
 
@@ -12,7 +13,9 @@ class InviteForm(forms.Form):
     """Invite a person to the organisation by email, with a role."""
 
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    full_name = forms.CharField(
+        label=_("Full name"), required=False, validators=[max_chars(NAME_MAX_CHARS)]
+    )
     role = forms.ChoiceField(
         label=_("Role"),
         choices=Membership.Role.choices,

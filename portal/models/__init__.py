@@ -11,6 +11,8 @@ from portal.models.brands import (
     validate_host_name,
     validate_logo,
 )
+from portal.models.idempotency import IdempotencyKey as IdempotencyKey
+from portal.models.tokens import ApiToken as ApiToken
 
 __all__ = [
     "LOGO_CONTENT_TYPES",

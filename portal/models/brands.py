@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from common.limits import BRAND_NAME_MAX_CHARS
 from contracts.models import Organization
 from portal.colours import best_text_colour, is_hex_colour, readable_text_colour
 
@@ -119,7 +120,7 @@ class Brand(models.Model):
         default=False,
         help_text=_("Shown when neither the host name nor the organisation has a brand."),
     )
-    display_name = models.CharField(_("display name"), max_length=100)
+    display_name = models.CharField(_("display name"), max_length=BRAND_NAME_MAX_CHARS)
     logo = models.ImageField(
         _("logo"),
         upload_to=logo_upload_to,

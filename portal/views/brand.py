@@ -15,12 +15,14 @@ from portal.models import LOGO_CONTENT_TYPES, Brand
 # Both addresses change when the content does (checksum, random file name), so they never expire.
 IMMUTABLE = "public, max-age=31536000, immutable"
 LOGO_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpe?g|gif|webp)$")
+# portal.branding.brand_css names stylesheets by 20 hex digits; anything else is no lookup.
+CHECKSUM = re.compile(r"^[0-9a-f]{20}$")
 
 
 @require_GET
 def brand_css(request: HttpRequest, checksum: str) -> HttpResponse:
     """Serve the stylesheet of the brand colours with this checksum."""
-    css = brand_stylesheet_by_checksum(checksum)
+    css = brand_stylesheet_by_checksum(checksum) if CHECKSUM.match(checksum) else None
     if css is None:
         raise Http404("No such stylesheet")
     response = HttpResponse(css, content_type="text/css; charset=utf-8")

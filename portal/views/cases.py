@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
+from itertools import chain
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,13 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cases.models import Case
+from common.spreadsheets import csv_lines
 from contracts.selectors import site_list_for_user
 from portal.forms.cases import CaseFilterForm
 from portal.permissions import WRITE_ROLES, has_member_role
 from portal.selectors.cases import CASE_PAGE_SIZE, case_list_filtered
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filter_form(request: HttpRequest) -> CaseFilterForm:
@@ -48,12 +46,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def csv_cell(value: object) -> str:
-    """Return a cell a spreadsheet shows as text: a leading formula character gets a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _instant(value: datetime | None) -> str:
@@ -98,23 +90,12 @@ def _header() -> list[str]:
     ]
 
 
-class _Echo:
-    """A file-like object that hands back what the csv writer writes."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_lines(cases, *, language: str, zone: tzinfo) -> Iterator[str]:
     # Rows are written while the response streams, after the view returned: keep the
     # reader's language and time zone for all of them.
     with translation.override(language), timezone.override(zone):
-        writer = csv.writer(_Echo())
-        # A byte order mark, so spreadsheet programs read the file as UTF-8.
-        yield "\ufeff"
-        yield writer.writerow([csv_cell(cell) for cell in _header()])
-        for case in cases.iterator(chunk_size=500):
-            yield writer.writerow([csv_cell(cell) for cell in _row(case)])
+        rows = (_row(case) for case in cases.iterator(chunk_size=500))
+        yield from csv_lines(chain([_header()], rows))
 
 
 @require_GET

@@ -121,9 +121,10 @@ def _render(
 @login_required
 def case_new_releases(request: HttpRequest) -> HttpResponse:
     """Answer htmx with the release field of a site: its supported releases and any warning."""
-    membership = require_member_role(request.user, *WRITE_ROLES)
     code = request.GET.get("site", "")
+    # Whose site it is first (404 for another tenant's, as everywhere), then the role (403).
     site = site_get_for_user(request.user, code) if code else None
+    membership = require_member_role(request.user, *WRITE_ROLES)
     filing = site_filing_for(site, organization=membership.organization) if site else None
     context = {"filing": filing, "selected_release": request.GET.get("release", "")}
     return render(request, "portal/cases/_release_field.html", context)

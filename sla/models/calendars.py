@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import NOTE_MAX_CHARS, max_chars
 from contracts.countries import validate_country
 from contracts.models import Site, validate_time_zone
 
@@ -86,7 +87,7 @@ class Calendar(models.Model):
         default=False,
         help_text=_("Used by every site whose country has no calendar of its own."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[max_chars(NOTE_MAX_CHARS)])
     # Part of the engine cache key: saving a calendar (the admin always does, inlines included)
     # makes every process rebuild its engine on next use.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

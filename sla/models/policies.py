@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import NOTE_MAX_CHARS, max_chars
+
 # SLP-17: written notice at least 30 days before a change takes effect.
 NOTICE_PERIOD = timedelta(days=30)
 
@@ -66,7 +68,7 @@ class PolicyVersion(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("A customer may reopen a resolved case within this many days."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[max_chars(NOTE_MAX_CHARS)])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
 
@@ -154,7 +156,7 @@ class PolicyTarget(models.Model):
             "The figure interprets an ambiguous passage of the policy text and awaits confirmation."
         ),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[max_chars(NOTE_MAX_CHARS)])
 
     class Meta:
         verbose_name = _("policy target")

@@ -1,14 +1,16 @@
-"""POST /api/v1/auth/token/: email and password for a token; staff add their authenticator code."""
+"""POST /api/v1/auth/token/: email and password for a new named token; staff add their code."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import time
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-from rest_framework.authtoken.models import Token
 
+from portal.models.tokens import ApiToken
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +40,69 @@ def test_a_verified_member_trades_email_and_password_for_a_working_token(anon, a
     response = anon.post(URL, {"email": "agent@acme.test", "password": TEST_PASSWORD})
 
     assert response.status_code == 200
-    token = response.json()["token"]
-    assert token == Token.objects.get(user=acme_agent).key
-    anon.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    body = response.json()
+    token = ApiToken.objects.get(user=acme_agent)
+    assert body == {
+        "token": body["token"],
+        "id": token.pk,
+        "name": "API token",
+        "prefix": body["token"][:12],
+        "scope": "read_write",
+        "created_at": "2026-03-02T14:00:00Z",
+        "expires_at": "2026-05-31T14:00:00Z",  # 90 days
+    }
+    assert "no-store" in response["Cache-Control"]
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
     assert anon.get("/api/v1/sites/").status_code == 200
+
+
+def test_only_the_hash_of_the_key_is_stored(anon, acme_agent):
+    _with_password(acme_agent)
+
+    key = anon.post(URL, {"email": acme_agent.email, "password": TEST_PASSWORD}).json()["token"]
+
+    token = ApiToken.objects.get()
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in str(list(ApiToken.objects.values_list()))
+
+
+def test_the_client_names_its_token_and_chooses_scope_and_life(anon, acme_agent):
+    _with_password(acme_agent)
+    data = {"email": acme_agent.email, "password": TEST_PASSWORD}
+
+    response = anon.post(
+        URL, {**data, "name": "ERP sync", "scope": "read", "expires_in_days": 7}, format="json"
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["name"], body["scope"]) == ("ERP sync", "read")
+    assert body["expires_at"] == "2026-03-09T14:00:00Z"
+
+
+@pytest.mark.parametrize("days", [0, 366, "soon"])
+def test_a_life_outside_1_to_365_days_is_refused(anon, acme_agent, days):
+    _with_password(acme_agent)
+    data = {"email": acme_agent.email, "password": TEST_PASSWORD, "expires_in_days": days}
+
+    response = anon.post(URL, data, format="json")
+
+    assert response.status_code == 400
+    assert "expires_in_days" in response.json()
+    assert not ApiToken.objects.exists()
+
+
+def test_a_viewer_gets_a_read_only_token_and_cannot_ask_for_more(anon, acme_viewer):
+    _with_password(acme_viewer)
+    data = {"email": acme_viewer.email, "password": TEST_PASSWORD}
+
+    default = anon.post(URL, data)
+    wider = anon.post(URL, {**data, "scope": "read_write"})
+
+    assert default.status_code == 200 and default.json()["scope"] == "read"
+    assert wider.status_code == 400
+    assert "only allows reading" in wider.json()["scope"][0]
+    assert ApiToken.objects.count() == 1
 
 
 def test_the_email_address_is_matched_whatever_its_case(anon, acme_agent):
@@ -52,15 +113,18 @@ def test_the_email_address_is_matched_whatever_its_case(anon, acme_agent):
     assert response.status_code == 200
 
 
-def test_asking_twice_returns_the_same_token(anon, acme_agent):
+def test_asking_twice_makes_two_tokens_that_both_work(anon, acme_agent):
     _with_password(acme_agent)
     data = {"email": acme_agent.email, "password": TEST_PASSWORD}
 
     first = anon.post(URL, data).json()["token"]
     second = anon.post(URL, data).json()["token"]
 
-    assert first == second
-    assert Token.objects.filter(user=acme_agent).count() == 1
+    assert first != second
+    assert ApiToken.objects.filter(user=acme_agent).count() == 2
+    for key in (first, second):
+        anon.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert anon.get("/api/v1/sites/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -74,7 +138,7 @@ def test_bad_credentials_get_400_and_no_token(anon, acme_agent, email, password)
 
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_missing_fields_get_field_errors(anon):
@@ -82,7 +146,7 @@ def test_missing_fields_get_field_errors(anon):
 
     assert response.status_code == 400
     assert set(response.json()) == {"email", "password"}
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_an_unconfirmed_address_gets_no_token(anon, acme_agent):
@@ -93,7 +157,7 @@ def test_an_unconfirmed_address_gets_no_token(anon, acme_agent):
 
     assert response.status_code == 400
     assert "Confirm your email address" in str(response.json())
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_deactivated_account_gets_no_token(anon, acme_agent):
@@ -104,7 +168,7 @@ def test_a_deactivated_account_gets_no_token(anon, acme_agent):
     response = anon.post(URL, {"email": acme_agent.email, "password": TEST_PASSWORD})
 
     assert response.status_code == 400
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_staff_also_give_the_code_of_their_authenticator_app(anon, staff_agent):
@@ -120,7 +184,22 @@ def test_staff_also_give_the_code_of_their_authenticator_app(anon, staff_agent):
     assert without.status_code == 400 and "code" in without.json()
     assert wrong.status_code == 400 and "code" in wrong.json()
     assert right.status_code == 200
-    assert right.json()["token"] == Token.objects.get(user=staff_agent).key
+    key = right.json()["token"]
+    assert (
+        ApiToken.objects.get(user=staff_agent).key_hash == hashlib.sha256(key.encode()).hexdigest()
+    )
+
+
+def test_a_refused_field_does_not_spend_the_staff_code(anon, staff_agent):
+    _with_password(staff_agent)
+    TOTP.activate(staff_agent, SECRET)
+    data = {"email": staff_agent.email, "password": TEST_PASSWORD, "code": _current_code()}
+
+    refused = anon.post(URL, {**data, "expires_in_days": 1000}, format="json")
+    accepted = anon.post(URL, data)
+
+    assert refused.status_code == 400
+    assert accepted.status_code == 200
 
 
 def test_a_staff_code_cannot_be_replayed(anon, staff_agent):
@@ -139,17 +218,37 @@ def test_staff_without_an_authenticator_get_no_token(anon, staff_agent):
 
     assert response.status_code == 400
     assert "two-factor" in response.json()["code"][0]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
-def test_delete_revokes_the_token_used(api_as, acme_agent):
-    client = api_as(acme_agent)
+def test_delete_revokes_the_token_used_and_only_it(anon, acme_agent, make_token):
+    used, other = make_token(acme_agent), make_token(acme_agent, name="Other client")
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {used}")
 
-    response = client.delete(URL)
+    response = anon.delete(URL)
 
     assert response.status_code == 204
-    assert not Token.objects.filter(user=acme_agent).exists()
-    assert client.get("/api/v1/sites/").status_code == 401
+    assert ApiToken.objects.get(name="Test client").revoked_at is not None
+    assert ApiToken.objects.get(name="Other client").revoked_at is None
+    refused = anon.get("/api/v1/sites/")
+    assert refused.status_code == 401
+    assert "revoked" in refused.json()["detail"]
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {other}")
+    assert anon.get("/api/v1/sites/").status_code == 200
+
+
+def test_a_read_only_token_may_revoke_itself(anon, acme_agent, make_token):
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {make_token(acme_agent, scope='read')}")
+
+    assert anon.delete(URL).status_code == 204
+    assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_an_expired_token_cannot_revoke(anon, acme_agent, make_token, time_machine):
+    anon.credentials(HTTP_AUTHORIZATION=f"Token {make_token(acme_agent, days=1)}")
+    time_machine.shift(dt.timedelta(days=2))
+
+    assert anon.delete(URL).status_code == 401
 
 
 def test_delete_without_a_token_is_401(anon):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -46,6 +48,23 @@ class SmtpSink:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._messages: list[Message] = []
+        self._hold_at: int | None = None
+        self.holding = threading.Event()
+        self._release = threading.Event()
+
+    def hold(self, *, at: int) -> None:
+        """Keep the `at`-th message from now on unanswered, never accepted, until released.
+
+        A test stops the sender (or this server) while `holding` is set: the message is then
+        being sent, and the server has not taken it.
+        """
+        with self._lock:
+            self._hold_at = len(self._messages) + at
+        self.holding.clear()
+        self._release.clear()
+
+    def release(self) -> None:
+        self._release.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refuse"):
@@ -57,8 +76,21 @@ class SmtpSink:
         message = message_from_bytes(envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         with self._lock:
-            self._messages.append(message)
+            held = self._hold_at is not None and len(self._messages) + 1 >= self._hold_at
+            if held:
+                self._hold_at = None
+            else:
+                self._messages.append(message)
+        if held:
+            self.holding.set()
+            while not self._release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"
         return "250 Message accepted for delivery"
+
+    def messages(self) -> list[Message]:
+        with self._lock:
+            return list(self._messages)
 
     def messages_to(self, address: str) -> list[Message]:
         with self._lock:
@@ -71,14 +103,18 @@ class SmtpServer:
     def __init__(self) -> None:
         self.sink = SmtpSink()
         self.port = free_port()
-        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     def start(self) -> SmtpServer:
+        """Start listening; after a stop, on the same port with the same sink."""
+        self._controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
         self._controller.start()
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     @property
     def url(self) -> str:
@@ -150,6 +186,12 @@ class CeleryWorker:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def kill(self) -> None:
+        """Kill the worker with SIGKILL, as the OOM killer or a lost machine does."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
     def stop(self) -> None:
         """Stop the worker (warm shutdown first) and wait until it is gone."""
         if self.process is None or self.process.poll() is not None:
@@ -160,3 +202,69 @@ class CeleryWorker:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+class TcpProxy:
+    """A TCP relay on 127.0.0.1 to a real service; stopping it is the service going away.
+
+    Stopped, its port refuses connections and every relayed connection is cut, as when the
+    service or the network in between goes down; started again, it listens on the same port.
+    """
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> TcpProxy:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        with self._lock:
+            listener, self._listener = self._listener, None
+            sockets, self._sockets = self._sockets, set()
+        for sock in [listener, *sockets] if listener is not None else sockets:
+            # Shut down first: on Linux that wakes the thread blocked in accept() or recv().
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return  # stopped
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                if self._listener is not listener:
+                    client.close()
+                    upstream.close()
+                    return
+                self._sockets |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    @property
+    def url(self) -> str:
+        return f"127.0.0.1:{self.port}"

@@ -123,7 +123,7 @@ def test_the_delivery_report_downloads_as_csv(
     response = sender.get(f"{ADMIN}{sent.pk}/report.csv")
 
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:3] == ["email", "name", "language"]
     assert [(r[0], r[2], r[5]) for r in rows[1:]] == [
         ("admin@acme.test", "en", "sent"),

@@ -257,3 +257,30 @@ def test_the_delivery_report_has_one_row_per_recipient_with_state_and_error(
     assert first["sites"] == "CUST-0"
     assert first["state"] == "failed"
     assert "451 4.3.0 mailbox busy" in rows[0][-1]
+
+
+def test_a_fanout_lost_to_a_down_broker_is_queued_again_by_the_beat(
+    releases, five_customers, django_capture_on_commit_callbacks
+):
+    """Published while the broker was down: nobody written to, so the beat starts it again."""
+    urgent = notice([releases["2026"]], kind=UpdateNotice.Kind.URGENT)
+    # The broker is down at publication: the after-commit publish is lost (common.publishing).
+    with django_capture_on_commit_callbacks(execute=False):
+        update_notice_publish(notice=urgent)
+    urgent.refresh_from_db()
+    assert urgent.status == UpdateNotice.Status.PUBLISHING and not urgent.deliveries.exists()
+
+    def beat(minutes: int) -> int:
+        with (
+            time_machine.travel(T0 + dt.timedelta(minutes=minutes), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return notices_publish_due.delay().get()
+
+    assert beat(4) == 0, "within the visibility timeout it may still be on its way"
+    assert beat(6) == 1
+    assert beat(7) == 0, "written to: not queued again"
+
+    urgent.refresh_from_db()
+    assert urgent.status == UpdateNotice.Status.SENT
+    assert len(mail.outbox) == 5

@@ -8,6 +8,7 @@ from django.test import Client
 from mail.models import OutboxMessage
 from mail.services.outbox import outbox_enqueue
 from mail.services.rendering import outbox_render
+from mail.services.secrets import unseal
 from portal.models import Brand
 
 HOST = "support.northwind.example"
@@ -59,5 +60,5 @@ def test_account_emails_greet_from_the_brand_not_from_nowhere(
 
     message = OutboxMessage.objects.get(to_email=end_customer_user.email, template="rendered")
     assert message.context["subject"].startswith("[Northwind Care] ")
-    assert "Northwind Care" in message.context["text"]
-    assert "from !" not in message.context["text"]
+    assert "Northwind Care" in unseal(message.context)["text"]
+    assert "from !" not in unseal(message.context)["text"]

@@ -34,8 +34,9 @@ pytestmark = pytest.mark.django_db
 # The queries every portal page runs: session, user, membership, brand, the two notice
 # banners of base.html (policy change, software update).
 PAGE = 6
-# An htmx answer has no page around it: session, user, membership.
-PARTIAL = 3
+# An htmx answer has no page around it: session, user, membership, and the brand of the
+# host (someone signed in on another organisation's brand host is sent home first).
+PARTIAL = 4
 
 
 @pytest.fixture(autouse=True)

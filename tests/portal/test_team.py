@@ -10,6 +10,7 @@ from django.test import Client
 from contracts.models import Membership, User
 from mail.models import OutboxMessage
 from mail.services.outbox import outbox_render
+from mail.services.secrets import unseal
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,12 +116,12 @@ def test_an_invitation_creates_the_account_and_emails_a_password_link(acme, acme
     assert membership.organization == acme and membership.role == "viewer"
     message = OutboxMessage.objects.get(template="team_invitation")
     assert message.to_email == "new.person@acme.test" and message.context["sensitive"] is True
-    assert "/accounts/password/reset/key/" in message.context["invite_url"]
+    assert "/accounts/password/reset/key/" in unseal(message.context)["invite_url"]
 
 
 def test_the_invitation_link_lets_the_person_choose_a_password_and_sign_in(acme_admin, client):
     _invite(_client(acme_admin), "nia@acme.test")
-    link = OutboxMessage.objects.get(template="team_invitation").context["invite_url"]
+    link = unseal(OutboxMessage.objects.get(template="team_invitation").context)["invite_url"]
 
     form_page = client.get(urlsplit(link).path, follow=True)
     done = client.post(
@@ -146,7 +147,7 @@ def test_the_invitation_email_reads_in_the_invitees_language_with_the_brand(acme
     assert message.language == "fr" and User.objects.get(email="nia@acme.test").language == "fr"
     assert "Acme" in email.subject and "CONNECT Support" in email.subject
     assert "/accounts/password/reset/key/" in email.body
-    assert message.context["invite_url"] in email.alternatives[0][0]
+    assert unseal(message.context)["invite_url"] in email.alternatives[0][0]
 
 
 def test_an_invitation_link_uses_the_brand_host_of_the_organisation(acme, acme_admin):
@@ -156,7 +157,7 @@ def test_an_invitation_link_uses_the_brand_host_of_the_organisation(acme, acme_a
 
     _invite(_client(acme_admin), "nia@acme.test")
 
-    link = OutboxMessage.objects.get(template="team_invitation").context["invite_url"]
+    link = unseal(OutboxMessage.objects.get(template="team_invitation").context)["invite_url"]
     assert urlsplit(link).netloc == "help.acme.example"
 
 

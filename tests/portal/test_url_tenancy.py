@@ -95,6 +95,14 @@ covers("portal:member_contact", method="post", data={"is_technical_contact": "on
 covers("portal:member_deactivate", method="post")(_member)
 
 
+@covers("portal:api_token_revoke", method="post")
+def _api_token(world: World) -> dict:
+    from portal.services.tokens import token_create
+
+    token, _key = token_create(world.admin, name="ERP sync")
+    return {"pk": token.pk}
+
+
 @covers("updates_detail")
 def _update_notice(world: World) -> dict:
     from django.utils import timezone

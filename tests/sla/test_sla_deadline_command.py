@@ -8,6 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from contracts.models import Organization, Site
+from sla.businesstime import SupportCalendar
+from sla.management.commands.sla_deadline import MAX_MINUTES
 from sla.models import Calendar
 from sla.services.calendars import support_calendar_cache_clear
 
@@ -128,3 +130,17 @@ def test_a_site_with_no_calendar_at_all_is_a_clear_command_error():
     Calendar.objects.update(is_fallback=False)
     with pytest.raises(CommandError, match="No calendar for site BER-1"):
         run("--site", "BER-1", "--start", "2026-06-01T10:00Z", "--minutes", "5")
+
+
+@pytest.mark.parametrize("minutes", [MAX_MINUTES + 1, 10**11])
+def test_too_many_minutes_are_refused_before_any_day_is_walked(minutes, monkeypatch):
+    # 10**11 minutes used to walk day by day to the year 9999 (about a minute) before refusing.
+    def walk(*args, **kwargs):
+        raise AssertionError("the engine was asked to walk")
+
+    monkeypatch.setattr(SupportCalendar, "add", walk)
+    with pytest.raises(CommandError) as caught:
+        run("--calendar", "UK", "--start", "2026-06-01T10:00Z", "--minutes", str(minutes))
+    assert str(caught.value) == (
+        f"--minutes must be at most 1000000 (about 8 years of 40-hour weeks), got {minutes}."
+    )

@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.spreadsheets import formula_like
+from common.text import TextProblem, text_problem
 
 # The columns of the file, in the order the sample and the README give them.
 COLUMNS: tuple[str, ...] = (
@@ -36,6 +40,15 @@ COLUMNS: tuple[str, ...] = (
 OPTIONAL_COLUMNS: tuple[str, ...] = ("site_release", "site_patch", "site_seats")
 
 FileInput = str | os.PathLike | bytes | IO[str] | IO[bytes]
+_CELL_PROBLEMS = {
+    TextProblem.NUL: gettext_lazy(
+        "this value holds a NUL character, which the database cannot store; remove it"
+    ),
+    TextProblem.CONTROL: gettext_lazy("this value holds an invisible control character; remove it"),
+    TextProblem.SURROGATE: gettext_lazy(
+        "this value holds a broken character (a lone surrogate); retype it"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -140,12 +153,31 @@ def rows_read(text: str) -> tuple[list[RawRow], list[RowError]]:
                 errors.append(_width_error(start, len(cells), len(header)))
                 continue
             values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+            errors += _cell_errors(start, values)
             for name in OPTIONAL_COLUMNS:
                 values.setdefault(name, "")
             rows.append(RawRow(start, values))
     except csv.Error as exc:
         errors.append(_csv_error(line, exc))
     return rows, errors
+
+
+def _cell_errors(line: int, values: dict[str, str]) -> list[RowError]:
+    """Refuse a value no database can store, or one a spreadsheet saved as a formula."""
+    errors = []
+    for column, value in values.items():
+        problem = text_problem(value)
+        if problem is not None:
+            errors.append(RowError(line, column, str(_CELL_PROBLEMS[problem])))
+        elif formula_like(value):
+            shown = value if len(value) <= 40 else f"{value[:40]}…"
+            message = _(
+                "“%(value)s” is a spreadsheet formula, not a value; save the file with values "
+                "(a value may not start with = or @, nor with + or - unless it is a number or "
+                "a phone number)"
+            ) % {"value": shown}
+            errors.append(RowError(line, column, message))
+    return errors
 
 
 def _csv_error(line: int, exc: csv.Error) -> RowError:

@@ -145,17 +145,22 @@ def _file_checked(text: str, progress: Progress | None) -> tuple[int, FileSpecs,
 
 
 def _specs_imported(specs: FileSpecs, *, dry_run: bool) -> Plan:
-    """Check the file against the database and write it, in one transaction."""
+    """Check the file against the database and write it, in one transaction.
+
+    A dry run makes the very same writes and then rolls them back, so the database
+    refuses in a dry run whatever it would refuse in the real one.
+    """
     with transaction.atomic():
         found = existing_load(specs)
         errors = checks_run(specs, found) + site_releases_check(specs.site_releases)
         if errors:
             raise _Refused(sorted(errors, key=lambda error: error.line or 0))
         plan = plan_make(specs, found)
-        if not dry_run:
-            plan_apply(plan, found)
+        plan_apply(plan, found)
         # After the sites, which a site release may point at.
-        plan.counts["site_releases"] = site_releases_write(specs.site_releases, dry_run=dry_run)
+        plan.counts["site_releases"] = site_releases_write(specs.site_releases)
+        if dry_run:
+            transaction.set_rollback(True)
     return plan
 
 

@@ -135,7 +135,7 @@ def site_releases_check(specs: dict[tuple[str, str], SiteReleaseSpec]) -> list[R
 
 
 def site_releases_write(
-    specs: dict[tuple[str, str], SiteReleaseSpec], *, dry_run: bool
+    specs: dict[tuple[str, str], SiteReleaseSpec],
 ) -> dict[str, int]:
     """Create or update the site releases of a checked file (sites written first); count them."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -149,21 +149,20 @@ def site_releases_write(
     for spec in specs.values():
         release = known.releases[spec.release][0]
         patch = known.patches.get((release.pk, spec.patch)) if spec.patch else None
-        site = sites.get(spec.site_code)
-        current = stored.get((site.pk, release.pk)) if site else None
+        # Every site of the file exists by now: the import wrote them just before.
+        site = sites[spec.site_code]
+        current = stored.get((site.pk, release.pk))
         if current is None:
             counts["created"] += 1
-            if site is not None:
-                new.append(SiteRelease(site=site, release=release, patch=patch, seats=spec.seats))
+            new.append(SiteRelease(site=site, release=release, patch=patch, seats=spec.seats))
         elif (current.patch_id, current.seats) == (patch.pk if patch else None, spec.seats):
             counts["unchanged"] += 1
         else:
             counts["updated"] += 1
             current.patch, current.seats, current.updated_at = patch, spec.seats, now
             changed.append(current)
-    if not dry_run:
-        SiteRelease.objects.bulk_create(new)
-        SiteRelease.objects.bulk_update(changed, ["patch", "seats", "updated_at"])
+    SiteRelease.objects.bulk_create(new)
+    SiteRelease.objects.bulk_update(changed, ["patch", "seats", "updated_at"])
     return counts
 
 

@@ -24,6 +24,13 @@ from cases.models import (
     Status,
 )
 from cases.services import RequestTopic
+from common.limits import (
+    CASE_TEXT_MAX_CHARS,
+    COMMENT_MAX_CHARS,
+    REASON_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    max_chars,
+)
 from contracts.models import Patch
 from portal.api.serializers.contracts import VisibleReleaseField, VisibleSiteField
 from sla.models import Priority
@@ -147,12 +154,18 @@ class CaseCreateSerializer(serializers.Serializer):
     patch = serializers.PrimaryKeyRelatedField(
         queryset=Patch.objects.all(), required=False, allow_null=True
     )
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    title = serializers.CharField(validators=[max_chars(TITLE_MAX_CHARS)])
+    description = serializers.CharField(validators=[max_chars(CASE_TEXT_MAX_CHARS)])
     proposed_priority = serializers.ChoiceField(choices=Priority.choices)
-    environment = serializers.CharField(required=False, allow_blank=True, default="")
-    steps = serializers.CharField(required=False, allow_blank=True, default="")
-    business_impact = serializers.CharField(required=False, allow_blank=True, default="")
+    environment = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[max_chars(CASE_TEXT_MAX_CHARS)]
+    )
+    steps = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[max_chars(CASE_TEXT_MAX_CHARS)]
+    )
+    business_impact = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[max_chars(CASE_TEXT_MAX_CHARS)]
+    )
     topic = serializers.ChoiceField(
         choices=RequestTopic.choices, required=False, default=RequestTopic.SUPPORT
     )
@@ -173,9 +186,11 @@ class RefusalReasonSerializer(serializers.Serializer):
 class RefusalSerializer(serializers.Serializer):
     """A request the rules refuse: a code to branch on, words to show, reasons if several."""
 
-    detail = serializers.CharField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    reasons = RefusalReasonSerializer(many=True, read_only=True, required=False)
+    # Not read-only, so the schema requires none of them: a 400 is either field errors by
+    # field name or detail and code, with reasons only when the request is not covered.
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    reasons = RefusalReasonSerializer(many=True, required=False)
 
 
 class CommentSerializer(AuthoredSerializer):
@@ -191,7 +206,7 @@ class PublicByDefaultField(serializers.BooleanField):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(validators=[max_chars(COMMENT_MAX_CHARS)])
     public = PublicByDefaultField(
         required=False,
         default=True,
@@ -213,4 +228,7 @@ class EscalationSerializer(AuthoredSerializer):
 
 
 class EscalationCreateSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("Why the case needs more attention (SLP-12)."))
+    reason = serializers.CharField(
+        help_text=_("Why the case needs more attention (SLP-12)."),
+        validators=[max_chars(REASON_MAX_CHARS)],
+    )

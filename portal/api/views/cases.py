@@ -20,6 +20,7 @@ from cases.models import OPEN_STATUSES, Case, CaseEvent, Channel, EventKind, Sta
 from cases.selectors import case_events_for_user, case_get_for_user, case_list_for_user
 from cases.services import case_comment, case_escalate, case_open
 from portal.api.errors import service_errors
+from portal.api.idempotency import IdempotentPostMixin
 from portal.api.permissions import IsMemberOrStaff, api_write_check
 from portal.api.serializers.cases import (
     CaseCreateSerializer,
@@ -80,6 +81,7 @@ BAD_CASE = OpenApiResponse(
     ),
 )
 class CaseViewSet(
+    IdempotentPostMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -133,7 +135,7 @@ class CaseViewSet(
         return CaseDetailSerializer(case, context=self.get_serializer_context()).data
 
 
-class _CaseChildView(mixins.ListModelMixin, generics.GenericAPIView):
+class _CaseChildView(IdempotentPostMixin, mixins.ListModelMixin, generics.GenericAPIView):
     """A list of one kind of event on a case, and a way to add one."""
 
     permission_classes = [IsMemberOrStaff]

@@ -19,6 +19,12 @@ from sla.services.calendars import (
     support_calendar_from,
 )
 
+# The longest default target is 3,600 support minutes (P4 resolution, SLP-5); a million is
+# 277 times that: about 8 years of 40-hour weeks, or 1.9 years round the clock. Any real
+# what-if fits, and the day-by-day walk and explanation stay around a second, where a typo
+# such as 10**11 used to walk every day up to the year 9999 (a minute) before refusing.
+MAX_MINUTES = 1_000_000
+
 
 class Command(BaseCommand):
     help = gettext_lazy(
@@ -44,6 +50,11 @@ class Command(BaseCommand):
         minutes = options["minutes"]
         if minutes < 0:
             raise CommandError(_("--minutes must be zero or more, got %(n)s.") % {"n": minutes})
+        if minutes > MAX_MINUTES:
+            raise CommandError(
+                _("--minutes must be at most %(max)s (about 8 years of 40-hour weeks), got %(n)s.")
+                % {"max": MAX_MINUTES, "n": minutes}
+            )
         tz = ZoneInfo(zone)
         start = self._parse_start(options["start"], tz)
         try:
