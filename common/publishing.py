@@ -2,9 +2,9 @@
 
 The work a task is sent for is saved before it is published (an outbox row, a notice being
 sent), and a periodic job picks up what no task was published for: the outbox flush every
-minute, the notice's Resume button. So a broker that is down or unreachable costs a delay,
-never the request: the publish is logged and dropped, and the person who saved gets their
-page, not a 500 that makes them save it again (README, Failure behaviour).
+minute, the notices beat for a fan-out lost for 5 minutes. So a broker that is down costs a
+delay, never the request: the publish is logged and dropped, and the person who saved gets
+their page, not a 500 that makes them save it again (README, Failure behaviour).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Refuse text no database can take at the door: a clear 400 instead of a 500 further in.
 
-``BadInputMiddleware`` (right after SecurityMiddleware) checks the path, every query parameter
+``BadInputMiddleware`` (before sessions, CSRF and views) checks the path, every query parameter
 and every field of a posted form (names and values) with ``common.text``; JSON
 bodies are checked by the API's parser (``portal.api.parsers``). A refusal is a ``BadInput``
 answered by ``handler400`` (``portal.urls``): JSON under /api/, the 400 page elsewhere.

@@ -27,6 +27,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="module")
+def restorable_db(django_db_setup, django_db_blocker):
+    """Empty the test database before a module of serialized-rollback tests.
+
+    Each such test restores the rows the migrations made (staff groups, calendars, the
+    policy) from the snapshot taken after migrating. Tests run before it may have made those
+    rows again under other keys (a transactional test's flush and post_migrate, a migration
+    test relabelling content types), which the restore would collide with: so start empty,
+    as a serialized test leaves the database.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            if getattr(connections[alias], "_test_serialized_contents", None) is not None:
+                call_command(
+                    "flush",
+                    database=alias,
+                    interactive=False,
+                    inhibit_post_migrate=True,
+                    verbosity=0,
+                )
+
+
+@pytest.fixture(scope="module")
 def smtp_server():
     """A real SMTP server (aiosmtpd) on 127.0.0.1 collecting what it accepts."""
     server = SmtpServer().start()

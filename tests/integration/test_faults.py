@@ -2,7 +2,7 @@
 
 Each test breaks one thing a production portal loses some day — a worker killed mid-batch,
 the SMTP server gone mid-burst, the broker down while people file cases, PostgreSQL restarted
-during the SLA sweep (not yet written, issue 13) — and proves that once it is back every email reaches the SMTP server
+during the SLA sweep (test_fault_database_restart.py) — and proves that once it is back every email reaches the SMTP server
 exactly once, counted there by outbox id, within a bounded time.
 
 Time the tests cannot wait for is stood in for, and said so where it is: the broker's
@@ -80,7 +80,7 @@ def broker() -> str:
 
 
 @pytest.fixture(scope="module")
-def workers(django_db_setup, broker, smtp_server, tmp_path_factory):
+def workers(restorable_db, broker, smtp_server, tmp_path_factory):
     """Workers consuming a queue of this module; the test process publishes to it too."""
     from django.conf import settings
     from django.db import connection

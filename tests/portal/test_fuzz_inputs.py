@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.portal.case_pages import NOW, case_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 # Text payloads, as sent in a path or query: "%ED%A0%80" is a lone surrogate encoded as UTF-8,
 # which no decoder takes; the others are percent-encoded before sending.
