@@ -18,6 +18,8 @@ admin.site.site_title = "CONNECT Support"
 urlpatterns = [
     path("", dashboard.dashboard, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the icon.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("portal.views.urls")),
     path("updates/", updates.updates_list, name="updates_list"),
     path("updates/<int:pk>/", updates.updates_detail, name="updates_detail"),

@@ -168,8 +168,17 @@ def member_set_technical_contact(*, membership: Membership, is_contact: bool) ->
 
 
 @transaction.atomic
-def member_deactivate(*, membership: Membership) -> Membership:
-    """Take a member's access away; the last active admin cannot be deactivated."""
+def member_deactivate(*, membership: Membership, by: User | None = None) -> Membership:
+    """Take a member's access away; the last active admin cannot be deactivated.
+
+    Nobody deactivates themselves from the team page (``by``): they would lock themselves out
+    with one click; another admin does it.
+    """
+    if by is not None and membership.user_id == by.pk:
+        raise ValidationError(
+            _("You cannot take away your own access: ask another administrator."),
+            code="self_deactivation",
+        )
     _refuse_losing_last_admin(
         membership,
         _("The team needs at least one active administrator: make someone else admin first."),

@@ -1,5 +1,5 @@
 """Portal pages, one module per area."""
 
-from portal.views.core import healthz
+from portal.views.core import favicon, healthz
 
-__all__ = ["healthz"]
+__all__ = ["favicon", "healthz"]

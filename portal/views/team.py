@@ -152,6 +152,6 @@ def member_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         forms.Form,
-        lambda member, data: member_deactivate(membership=member),
+        lambda member, data: member_deactivate(membership=member, by=request.user),
         _("%(email)s no longer has access."),
     )

@@ -335,3 +335,17 @@ def test_names_with_html_render_inert_in_the_invitation_email(acme, acme_admin):
     assert "<b>Acme</b>" not in html and "&lt;b&gt;Acme&lt;/b&gt;" in html
     assert "<script>" not in html
     assert "<b>Acme</b>" in email.subject  # plain text: nothing to escape
+
+
+def test_an_admin_is_not_offered_to_deactivate_themselves_and_cannot(acme, acme_admin, acme_agent):
+    MembershipFactory(organization=acme, role="admin")  # not the last admin: only "self" refuses
+    client = _client(acme_admin)
+    page = client.get("/team/").content.decode()
+
+    assert f"/team/{_membership(acme_admin).pk}/deactivate/" not in page
+    assert f"/team/{_membership(acme_agent).pk}/deactivate/" in page
+
+    client.post(f"/team/{_membership(acme_admin).pk}/deactivate/")
+
+    assert _membership(acme_admin).is_active
+    assert "your own access" in client.get("/team/").content.decode()
