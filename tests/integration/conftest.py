@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from harness import CeleryWorker, SmtpServer, database_url
+from harness import CeleryWorker, SmtpServer, publishing_to, worker_env
 
 HERE = Path(__file__).resolve().parent
 ENABLED = os.environ.get("CONNECT_INTEGRATION") == "1"
@@ -77,7 +77,6 @@ def celery_worker(django_db_setup, smtp_server, tmp_path_factory):
     The test process sends its tasks to a queue of its own, so no other worker
     on the same Redis takes them.
     """
-    from django.conf import settings
     from django.db import connection
 
     from portal.celery import app as celery_app
@@ -87,26 +86,15 @@ def celery_worker(django_db_setup, smtp_server, tmp_path_factory):
     broker = celery_app.conf.broker_url
     _require_redis(broker)
     queue = f"connect-it-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "EMAIL_URL": smtp_server.url,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "false",
-    }
+    env = worker_env(queue=queue, broker=broker, email_url=smtp_server.url)
     worker = CeleryWorker(
         queue=queue, env=env, log_path=tmp_path_factory.mktemp("celery") / "worker.log"
     )
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        yield worker.start()
-    finally:
-        worker.stop()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    with publishing_to(queue):
+        try:
+            yield worker.start()
+        finally:
+            worker.stop()
 
 
 @pytest.fixture(scope="module")

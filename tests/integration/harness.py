@@ -10,8 +10,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -129,6 +129,45 @@ def database_url(config: dict) -> str:
     host = config["HOST"] or "127.0.0.1"
     port = config["PORT"] or 5432
     return f"postgres://{credentials}@{host}:{port}/{quote(config['NAME'], safe='')}"
+
+
+def worker_env(
+    *, queue: str, broker: str, email_url: str, settings_module: str | None = None
+) -> dict[str, str]:
+    """Return the environment of a worker subprocess on the test's database and services.
+
+    ``settings_module`` names test settings that read CONNECT_TEST_QUEUE, so the tasks the
+    worker sends itself (deliveries, digests) stay on the test's queue too.
+    """
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "CONNECT_TEST_QUEUE": queue,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "EMAIL_URL": email_url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DEBUG": "false",
+    }
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
+    return env
+
+
+@contextmanager
+def publishing_to(queue: str) -> Iterator[None]:
+    """Send the test process's tasks to a real broker, on the test's queue, for a while."""
+    from portal.celery import app as celery_app
+
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
 
 
 class CeleryWorker:

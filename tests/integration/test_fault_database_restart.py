@@ -27,7 +27,7 @@ from django.db import connections
 from django.db.models import CharField, Count, Q, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
-from harness import CeleryWorker, SmtpServer, database_url, wait_for
+from harness import CeleryWorker, SmtpServer, publishing_to, wait_for, worker_env
 
 from cases.models import Case, CaseEvent, EventKind
 from cases.services.sweep import CLAIM_GROUP, sla_sweep_task
@@ -65,7 +65,6 @@ State = OutboxMessage.State
 @pytest.fixture(scope="module")
 def worker(django_db_setup, smtp_server, tmp_path_factory):
     """One real worker on the test database and SMTP server, consuming a queue of this module."""
-    from django.conf import settings
     from django.db import connection
 
     from portal.celery import app as celery_app
@@ -76,28 +75,19 @@ def worker(django_db_setup, smtp_server, tmp_path_factory):
     if not broker.startswith("redis://"):
         pytest.fail(f"the restart test needs CELERY_BROKER_URL on redis://, not {broker!r}")
     queue = f"connect-it-pg-restart-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        # The tasks the worker sends itself (deliveries, digests) stay on this queue too.
-        "DJANGO_SETTINGS_MODULE": "tests.integration.notice_worker_settings",
-        "CONNECT_TEST_QUEUE": queue,
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "EMAIL_URL": smtp_server.url,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "false",
-    }
+    env = worker_env(
+        queue=queue,
+        broker=broker,
+        email_url=smtp_server.url,
+        settings_module="tests.integration.notice_worker_settings",
+    )
     log = tmp_path_factory.mktemp("pg-restart") / "worker.log"
     process = CeleryWorker(queue=queue, env=env, log_path=log)
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        yield process.start()
-    finally:
-        process.stop()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    with publishing_to(queue):
+        try:
+            yield process.start()
+        finally:
+            process.stop()
 
 
 def _seed_breached_cases(open_sweep_case, supervisor, count: int) -> None:

@@ -12,7 +12,6 @@ or a retry's backoff is dated back by its length rather than waited out.
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 import uuid
@@ -24,7 +23,7 @@ import pytest
 from django.db.models import Count, F
 from django.test import Client
 from django.utils import timezone
-from harness import CeleryWorker, SmtpServer, TcpProxy, database_url, wait_for
+from harness import CeleryWorker, SmtpServer, TcpProxy, publishing_to, wait_for, worker_env
 from rest_framework.test import APIClient
 
 from cases.models import Case
@@ -82,34 +81,23 @@ def broker() -> str:
 @pytest.fixture(scope="module")
 def workers(restorable_db, broker, smtp_server, tmp_path_factory):
     """Workers consuming a queue of this module; the test process publishes to it too."""
-    from django.conf import settings
     from django.db import connection
-
-    from portal.celery import app as celery_app
 
     if connection.vendor != "postgresql":
         pytest.fail("the fault tests need DATABASE_URL on PostgreSQL (the workers share it)")
     queue = f"connect-it-faults-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.integration.fault_worker_settings",
-        "CONNECT_TEST_QUEUE": queue,
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "EMAIL_URL": smtp_server.url,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "false",
-    }
+    env = worker_env(
+        queue=queue,
+        broker=broker,
+        email_url=smtp_server.url,
+        settings_module="tests.integration.fault_worker_settings",
+    )
     pool = Workers(env=env, logs=tmp_path_factory.mktemp("fault-workers"))
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        yield pool
-    finally:
-        pool.stop_all()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    with publishing_to(queue):
+        try:
+            yield pool
+        finally:
+            pool.stop_all()
 
 
 def _burst(prefix: str, count: int) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections import Counter
 
 import pytest
-from harness import CeleryWorker, database_url, wait_for
+from harness import CeleryWorker, publishing_to, wait_for, worker_env
 
 from mail.models import OutboxMessage
 from mail.services.preferences import contact_preference_set
@@ -33,7 +32,6 @@ def notice_worker(django_db_setup, smtp_server, tmp_path_factory):
     Built like the shared `celery_worker` fixture, with settings that make the worker
     send the tasks it queues itself to the queue it consumes.
     """
-    from django.conf import settings
     from django.db import connection
 
     from portal.celery import app as celery_app
@@ -44,28 +42,20 @@ def notice_worker(django_db_setup, smtp_server, tmp_path_factory):
     if not broker.startswith(("redis://", "rediss://")):
         pytest.fail(f"CELERY_BROKER_URL must be a redis:// URL for a real worker, not {broker!r}")
     queue = f"connect-it-notices-{uuid.uuid4().hex[:10]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.integration.notice_worker_settings",
-        "CONNECT_TEST_QUEUE": queue,
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "EMAIL_URL": smtp_server.url,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "false",
-    }
+    env = worker_env(
+        queue=queue,
+        broker=broker,
+        email_url=smtp_server.url,
+        settings_module="tests.integration.notice_worker_settings",
+    )
     worker = CeleryWorker(
         queue=queue, env=env, log_path=tmp_path_factory.mktemp("celery") / "worker.log"
     )
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    try:
-        yield worker.start()
-    finally:
-        worker.stop()
-        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    with publishing_to(queue):
+        try:
+            yield worker.start()
+        finally:
+            worker.stop()
 
 
 @pytest.fixture
