@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -46,13 +45,8 @@ class TokenStateFilter(admin.SimpleListFilter):
         return ApiToken.State.choices
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        now = timezone.now()
-        if self.value() == ApiToken.State.ACTIVE:
-            return queryset.active(now=now)
-        if self.value() == ApiToken.State.EXPIRED:
-            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
-        if self.value() == ApiToken.State.REVOKED:
-            return queryset.filter(~Q(revoked_at=None))
+        if self.value() in ApiToken.State.values:
+            return queryset.in_state(self.value())
         return queryset
 
 

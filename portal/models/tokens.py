@@ -32,9 +32,14 @@ def token_hash(key: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self, *, now: dt.datetime | None = None) -> ApiTokenQuerySet:
-        """Tokens neither revoked nor expired."""
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+    def in_state(self, state: str, *, now: dt.datetime | None = None) -> ApiTokenQuerySet:
+        """Tokens in a state at an instant, by the rule of ApiToken.state_at."""
+        now = now or timezone.now()
+        if state == ApiToken.State.REVOKED:
+            return self.filter(revoked_at__isnull=False)
+        if state == ApiToken.State.EXPIRED:
+            return self.filter(revoked_at__isnull=True, expires_at__lte=now)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
 
 
 class ApiToken(models.Model):
@@ -81,7 +86,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     def state_at(self, now: dt.datetime) -> State:
-        """Tell whether the token is active, expired or revoked at an instant."""
+        """Tell whether the token is active, expired or revoked at an instant (as in_state)."""
         if self.revoked_at is not None:
             return self.State.REVOKED
         if self.expires_at <= now:
