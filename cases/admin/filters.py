@@ -5,21 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import OPEN_STATUSES, CaseEvent, ClockState, EventKind
+from cases.models import OPEN_STATUSES, ClockState
 from contracts.models import User
 
 _COUNTING = (ClockState.RUNNING, ClockState.BREACHED)
-
-
-def warned(clock: str) -> Exists:
-    """Return whether the sweep has raised this clock's SLA warning on the case."""
-    return Exists(
-        CaseEvent.objects.filter(case=OuterRef("pk"), kind=EventKind.SLA_WARNING, data__clock=clock)
-    )
 
 
 def breached_q(now: datetime) -> Q:
@@ -38,7 +31,7 @@ def breached_q(now: datetime) -> Q:
 def at_risk_q(now: datetime) -> Q:
     """Cases past a warning threshold (raised, or due to be raised) and not yet stopped.
 
-    Needs the `response_warned` and `resolution_warned` annotations of the queue's queryset.
+    The warnings raised are stored on the row by the clock recompute (response_warned, ...).
     """
     return (
         Q(sla_next_warn_at__lte=now)

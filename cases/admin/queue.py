@@ -6,32 +6,24 @@ change goes through a case service, from the queue's actions or the case page's 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
 
-from cases.admin.actions import CASE_ACTIONS
 from cases.admin.badges import sla_badge
-from cases.admin.filters import AssigneeFilter, SlaRiskFilter, warned
-from cases.admin.forms import errors_onto
-from cases.admin.page import case_page_context
+from cases.admin.case_page import CasePageMixin
+from cases.admin.filters import AssigneeFilter, SlaRiskFilter
 from cases.admin.permissions import may_log_phone_case, may_work
-from cases.admin.phone import OrganizationChoiceForm, PhoneCaseForm
+from cases.admin.phone_page import PhoneCaseMixin
 from cases.models import Case
-from cases.services import CaseNotEligible, case_assign, case_triage
+from cases.services import case_assign, case_triage
 from cases.services.clocks import case_support_calendar
-from contracts.models import Organization
 from sla.models import Priority
 
 _FIELDSETS = [
@@ -152,7 +144,7 @@ def _set_priority(priority: Priority):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CasePageMixin, PhoneCaseMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "title",
@@ -180,13 +172,11 @@ class CaseAdmin(admin.ModelAdmin):
     actions = [assign_to_me, *(_set_priority(p) for p in Priority)]
     fieldsets = _FIELDSETS
 
+    def get_urls(self):
+        return [*self.case_page_urls(), *super().get_urls()]
+
     def get_queryset(self, request: HttpRequest):
-        return (
-            super()
-            .get_queryset(request)
-            .visible_to(request.user)
-            .annotate(response_warned=warned("response"), resolution_warned=warned("resolution"))
-        )
+        return super().get_queryset(request).visible_to(request.user)
 
     # --- permissions: reading is by role; the form is never saved; nothing is deleted ---
 
@@ -225,116 +215,10 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("response"), ordering="response_due_at")
     def response_badge(self, case: Case) -> str:
-        warned_ = getattr(case, "response_warned", False)
-        return self._badge(case, case.response_state, case.response_due_at, warned_)
+        return self._badge(case, case.response_state, case.response_due_at, case.response_warned)
 
     @admin.display(description=gettext_lazy("resolution"), ordering="resolution_due_at")
     def resolution_badge(self, case: Case) -> str:
-        warned_ = getattr(case, "resolution_warned", False)
-        return self._badge(case, case.resolution_state, case.resolution_due_at, warned_)
-
-    # --- the case page and its actions ---
-
-    def get_urls(self):
-        act = self.admin_site.admin_view(require_POST(self.act_view))
-        return [
-            path("<path:object_id>/act/<slug:action>/", act, name="cases_case_act"),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        # A POST is refused by the admin itself (no change permission); _case_page brings its own.
-        if request.method == "GET" and "case_timeline" not in extra_context:
-            case = self.get_object(request, unquote(object_id))
-            if case is not None and self.has_view_permission(request, case):
-                extra_context = {**extra_context, **case_page_context(request.user, case)}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def act_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
-        """Run one action of the case page through its service, or show the page with errors."""
-        case = self.get_object(request, unquote(object_id))
-        spec = CASE_ACTIONS.get(action)
-        if case is None or spec is None:
-            raise Http404(_("No such case or action."))
-        if not (self.has_view_permission(request, case) and spec.allowed(request.user, case)):
-            raise PermissionDenied
-        form = spec.form(request.user, case, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                done = spec.run(case, request.user, form.cleaned_data)
-            except ValidationError as exc:
-                for message in errors_onto(form, exc):
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                self.message_user(request, f"{case.number}: {done}", messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
-        if form.errors:
-            self.message_user(request, _("Please correct the errors below."), messages.ERROR)
-        return self._case_page(request, object_id, case, {action: form})
-
-    def _case_page(self, request, object_id, case, bound) -> HttpResponse:
-        # Shown again after a refused action: render it as a GET, so the admin's own
-        # (read-only) form is never processed, with the refused form and its input kept.
-        page_request = copy.copy(request)
-        page_request.method = "GET"
-        context = case_page_context(request.user, case, bound=bound)
-        return super().change_view(page_request, object_id, extra_context=context)
-
-    # --- adding is logging a phone case ---
-
-    def add_view(self, request, form_url="", extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        organization = self._organization(request)
-        if organization is None:
-            form = OrganizationChoiceForm(request.GET or None)
-            return self._phone_page(request, {"organization_form": form})
-        form = PhoneCaseForm(request.POST or None, organization=organization)
-        if request.method == "POST" and form.is_valid():
-            created = self._phone_save(request, form)
-            if created is not None:
-                return HttpResponseRedirect(reverse("admin:cases_case_change", args=[created.pk]))
-        return self._phone_page(request, {"form": form, "organization": organization})
-
-    def _organization(self, request: HttpRequest) -> Organization | None:
-        value = request.GET.get("organization", "")
-        if not value.isdecimal():
-            return None
-        return OrganizationChoiceForm.base_fields["organization"].queryset.filter(pk=value).first()
-
-    def _phone_save(self, request: HttpRequest, form: PhoneCaseForm) -> Case | None:
-        withdrawn = "_withdrawn" in request.POST
-        try:
-            case = form.record_withdrawn(by=request.user) if withdrawn else form.open_case()
-        except CaseNotEligible as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            self.message_user(
-                request,
-                _(
-                    "Not covered. To keep a record, choose the exclusion and record it as withdrawn."
-                ),
-                messages.ERROR,
-            )
-            return None
-        except ValidationError as exc:
-            for message in errors_onto(form, exc):
-                form.add_error(None, message)
-            return None
-        done = _("%(number)s recorded as withdrawn.") if withdrawn else _("%(number)s opened.")
-        self.message_user(request, done % {"number": case.number}, messages.SUCCESS)
-        return case
-
-    def _phone_page(self, request: HttpRequest, context: dict) -> TemplateResponse:
-        return TemplateResponse(
-            request,
-            "admin/cases/case/phone_case.html",
-            {
-                **self.admin_site.each_context(request),
-                **context,
-                "opts": self.opts,
-                "title": _("Log a phone case"),
-                "has_view_permission": self.has_view_permission(request),
-            },
+        return self._badge(
+            case, case.resolution_state, case.resolution_due_at, case.resolution_warned
         )

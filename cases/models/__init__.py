@@ -1,4 +1,4 @@
-"""Models of the cases app: the case, its timeline and attachments."""
+"""Models of the cases app: the case, its timeline and attachments, and the staff workspace."""
 
 from cases.models.case import (
     OPEN_STATUSES,
@@ -11,10 +11,12 @@ from cases.models.case import (
     Status,
 )
 from cases.models.timeline import Attachment, CaseEvent, EventKind
+from cases.models.workspace import CannedReply, SavedView
 
 __all__ = [
     "OPEN_STATUSES",
     "Attachment",
+    "CannedReply",
     "Case",
     "CaseEvent",
     "Category",
@@ -23,5 +25,6 @@ __all__ = [
     "EscalationLevel",
     "EventKind",
     "Exclusion",
+    "SavedView",
     "Status",
 ]

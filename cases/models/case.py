@@ -227,6 +227,14 @@ class Case(models.Model):
     next_update_due_at = models.DateTimeField(
         _("next status update due"), null=True, blank=True, editable=False
     )
+    # Kept by the same recompute, for the staff queue: no per-row subquery or clock.
+    # The earliest due instant of a clock support is working against (running or breached);
+    # null when support owes nothing timed (paused, stopped, not started).
+    queue_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
+    response_warned = models.BooleanField(default=False, editable=False)
+    resolution_warned = models.BooleanField(default=False, editable=False)
+    # The last event someone (not the sweep) added to the timeline.
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -242,6 +250,9 @@ class Case(models.Model):
             # The portal's list: one organisation's cases, newest first.
             models.Index(fields=["organization", "-received_at"], name="case_org_received_idx"),
             models.Index(fields=["status", "priority"], name="case_status_priority_idx"),
+            # The staff queue: most urgent first (breached, then the next due instant).
+            models.Index(fields=["queue_due_at", "id"], name="case_queue_due_idx"),
+            models.Index(fields=["assignee", "queue_due_at"], name="case_assignee_due_idx"),
         ]
 
     def __str__(self) -> str:

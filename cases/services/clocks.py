@@ -131,6 +131,12 @@ def case_clocks_recompute(
     case.sla_next_due_at = summary.next_due_at
     case.sla_next_warn_at = summary.next_warn_at
     case.next_update_due_at = _next_update_due(case, clocks, events, targets, calendar)
+    case.queue_due_at = queue_due(clocks)
+    case.response_warned = "response" in raised[EventKind.SLA_WARNING]
+    case.resolution_warned = "resolution" in raised[EventKind.SLA_WARNING]
+    case.last_activity_at = max(
+        (e.at for e in events if e.actor_id is not None), default=case.received_at
+    )
     if save:
         case.save(update_fields=[*CLOCK_FIELDS, "updated_at"])
     return clocks
@@ -144,7 +150,23 @@ CLOCK_FIELDS = (
     "sla_next_due_at",
     "sla_next_warn_at",
     "next_update_due_at",
+    "queue_due_at",
+    "response_warned",
+    "resolution_warned",
+    "last_activity_at",
 )
+
+_COUNTING = (sla_clocks.ClockStatus.RUNNING, sla_clocks.ClockStatus.BREACHED)
+
+
+def queue_due(clocks: sla_clocks.Clocks) -> datetime | None:
+    """Return the earliest due instant of a clock support works against, for the staff queue.
+
+    Running or breached clocks only: a paused clock waits on the customer, a stopped one on
+    nobody. A breached clock's instant is past, so breached cases sort first.
+    """
+    dues = [c.due_at for c in (clocks.response, clocks.resolution) if c.state in _COUNTING]
+    return min((due for due in dues if due is not None), default=None)
 
 
 def case_clocks_save_many(cases: Sequence[Case]) -> None:
