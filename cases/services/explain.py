@@ -13,6 +13,7 @@ from cases.services.clocks import case_clocks, case_support_calendar
 from sla.businesstime import DayExplanation
 from sla.clocks import ClockKind, ClockState, PauseReason, PrioritySource
 from sla.services.calendars import closed_reason_label
+from sla.services.describe import calendar_description
 
 
 def _both(instant: datetime | None, zone: ZoneInfo) -> str:
@@ -122,7 +123,7 @@ def case_explain(case: Case, *, now: datetime | None = None) -> str:
             "site": case.site.code,
             "zone": zone.key,
             "cal": case.calendar.name,
-            "rules": calendar.describe(),
+            "rules": calendar_description(calendar),
         },
         _("Policy version: %(name)s; as of %(now)s")
         % {"name": case.policy_version.name, "now": _both(now, zone)},

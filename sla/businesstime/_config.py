@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
 from numbers import Integral
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -148,8 +148,25 @@ def parse_holiday_code(code: str | None) -> tuple[str, str | None] | None:
     return country, subdiv
 
 
+@cache
+def holiday_language(country: str) -> str | None:
+    """Return the English localisation `holidays` has for a country (its default if none).
+
+    Left to itself the package names a country's holidays in that country's language (or in
+    the language of the server's locale); the engine always names them in English, which
+    sla.holiday_names translates for the reader.
+    """
+    table = holidays_lib.country_holidays(country)
+    for language in ("en_US", "en_GB"):
+        if language in table.supported_languages:
+            return language
+    return table.default_language
+
+
 @lru_cache(maxsize=512)
 def holidays_for(country: str, subdiv: str | None, year: int) -> dict[date, str]:
-    """Return the observed public holidays of one year, by local date."""
-    table = holidays_lib.country_holidays(country, subdiv=subdiv, years=year, observed=True)
+    """Return the observed public holidays of one year, by local date, named in English."""
+    table = holidays_lib.country_holidays(
+        country, subdiv=subdiv, years=year, observed=True, language=holiday_language(country)
+    )
     return {day: name for day, name in table.items() if day.year == year}

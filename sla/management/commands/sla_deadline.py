@@ -18,6 +18,7 @@ from sla.services.calendars import (
     closed_reason_label,
     support_calendar_from,
 )
+from sla.services.describe import calendar_description
 
 # The longest default target is 3,600 support minutes (P4 resolution, SLP-5); a million is
 # 277 times that: about 8 years of 40-hour weeks, or 1.9 years round the clock. Any real
@@ -141,7 +142,7 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(
             _("Calendar: %(name)s - %(rules)s")
-            % {"name": calendar.name, "rules": engine.describe()}
+            % {"name": calendar.name, "rules": calendar_description(engine)}
         )
         out(_("Start:    %(local)s = %(utc)s") % {"local": _local(start, tz), "utc": _utc(start)})
         out(_("Minutes:  %(n)s support minutes") % {"n": minutes})
