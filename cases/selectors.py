@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Attachment, Case, CaseEvent
-from contracts.models import Organization, Patch, Release, Site, SiteRelease
+from cases.models import Attachment, CannedReply, Case, CaseEvent
+from contracts.models import Organization, Patch, Release, Site, SiteRelease, User
 from contracts.selectors import site_day
 from contracts.services.eligibility import Reason, ReasonCode, eligibility_check
 from contracts.services.releases import SUPPORTED, SupportStatus, releases_with_status
@@ -48,6 +48,83 @@ def case_all_events(case: Case) -> QuerySet[CaseEvent]:
 def case_events_for_user(user, case: Case) -> QuerySet[CaseEvent]:
     """Return the timeline as this user may see it: all for staff, public events for customers."""
     return case_all_events(case) if user.is_staff else case_public_events(case)
+
+
+# The staff case page: everything its header and side panel show, in two queries. Of the
+# rows the case points to, only the columns shown are read: compiling ten joins of whole rows
+# cost more than the query itself (1.8 ms against 0.1 ms on SQLite). The three people are
+# read apart: PostgreSQL spent 2-3 ms planning the eleven joins, against 1.4 ms for the
+# eight left and nothing for a lookup of three users by id. A column left out and read anyway
+# costs one more query, which the page's pinned query count catches.
+_CASE_PAGE_RELATED = {
+    "organization": ("name",),
+    "end_customer": ("name",),
+    "site": ("name", "code", "time_zone"),
+    "release": ("version", "product"),
+    "release__product": ("name",),
+    "patch": ("version",),
+    "policy_version": ("name", "warning_threshold"),
+    # What the business-time engine is built and cached from (sla.services.calendars).
+    "calendar": ("name", "time_zone", "holiday_country", "holiday_subdivision", "updated_at"),
+}
+_CASE_PAGE_COLUMNS = [f.name for f in Case._meta.concrete_fields] + [
+    f"{relation}__{column}"
+    for relation, columns in _CASE_PAGE_RELATED.items()
+    for column in columns
+]
+_CASE_PAGE_PEOPLE = ("reporter", "contact", "assignee")
+_PERSON_COLUMNS = ("full_name", "email")
+
+
+def case_get_for_staff_page(user, pk: int) -> Case | None:
+    """Return the case with what the staff case page shows loaded, or None if not visible."""
+    cases = (
+        Case.objects.visible_to(user)
+        .select_related(*_CASE_PAGE_RELATED)
+        .only(*_CASE_PAGE_COLUMNS)
+        .filter(pk=pk)
+    )
+    try:
+        case = cases.get()
+    except Case.DoesNotExist:
+        return None
+    ids = {getattr(case, f"{name}_id") for name in _CASE_PAGE_PEOPLE} - {None}
+    people = {
+        person.pk: person
+        for person in User.objects.filter(pk__in=ids).only(*_PERSON_COLUMNS).order_by()
+    }
+    for name in _CASE_PAGE_PEOPLE:
+        person_id = getattr(case, f"{name}_id")
+        # Set through the relation, so case.reporter and the others need no query of their own.
+        setattr(case, name, people.get(person_id) if person_id is not None else None)
+    return case
+
+
+def case_exists_for_user(user, pk: int) -> bool:
+    """Tell whether the user may see a case with this pk."""
+    return Case.objects.visible_to(user).filter(pk=pk).exists()
+
+
+def case_events_added_since(case_id: int, after_id: int, *, by_others_than, limit: int = 20):
+    """Return the events others added after event `after_id`, newest first (the sweep's too)."""
+    # exclude() on the nullable actor keeps the sweep's events (actor NULL).
+    return list(
+        CaseEvent.objects.filter(case_id=case_id, pk__gt=after_id)
+        .exclude(actor_id=by_others_than.pk)
+        .select_related("actor")
+        .order_by("-pk")[:limit]
+    )
+
+
+def canned_reply_list_for_staff(user) -> list[CannedReply]:
+    """Return the replies in use: the staff member's language first, then the others, by name."""
+    replies = list(CannedReply.objects.filter(is_active=True).order_by("name", "language"))
+    return sorted(replies, key=lambda reply: reply.language != user.language)
+
+
+def canned_reply_get_active(pk: int) -> CannedReply | None:
+    """Return a canned reply in use, or None."""
+    return CannedReply.objects.filter(pk=pk, is_active=True).first()
 
 
 def attachment_get_for_user(user, pk: int) -> Attachment:

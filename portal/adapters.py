@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
 from django.utils import translation
 
 from mail.services.outbox import outbox_enqueue
@@ -110,6 +111,18 @@ class AccountAdapter(DefaultAccountAdapter):
             # portal.middleware.RateLimitMiddleware turns the re-shown form into a 429.
             request.login_retry_after = max(wait, 1)
             raise
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Send staff to the staff home (their counts, links into the queue), customers home.
+
+        allauth asks only when no safe ``next`` came with the login, so a link followed
+        before signing in still wins. Staff without an authenticator are sent on from the
+        admin to set one up (StaffMFARequiredMiddleware).
+        """
+        user = request.user
+        if user.is_active and user.is_staff:
+            return resolve_url("admin:index")
+        return super().get_login_redirect_url(request)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return settings.ACCOUNT_ALLOW_REGISTRATION

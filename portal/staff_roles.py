@@ -29,7 +29,7 @@ _EDIT = ("view", "add", "change")
 
 # Every staff member may look at the cases, the customers and the policy they are held to.
 EVERY_STAFF_VIEWS = (
-    _perms("cases", _VIEW, ["case", "caseevent", "attachment"])
+    _perms("cases", _VIEW, ["case", "caseevent", "attachment", "cannedreply"])
     | _perms(
         "contracts",
         _VIEW,
@@ -66,8 +66,11 @@ EVERY_STAFF_VIEWS = (
 
 # Working the queue: log phone cases and act on cases through the services (cases.admin).
 WORKS_CASES = frozenset({"cases.add_case", "cases.work_case"})
-# Supervisors and management also hand cases to others and escalate them (SLP-12).
-LEADS_CASES = frozenset({"cases.assign_case", "cases.escalate_case"})
+# Supervisors and management also hand cases to others and escalate them (SLP-12), and keep
+# the canned replies every staff member may insert on the case page.
+LEADS_CASES = frozenset({"cases.assign_case", "cases.escalate_case"}) | _perms(
+    "cases", _EDIT, ["cannedreply"]
+)
 # Support management keeps the calendars (SLP-6) and drafts policy versions (SLP-17): a
 # published version stays read-only in its admin whatever the permissions.
 KEEPS_SLA = (

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone, translation
 
 from portal.celery import app as celery_app
 
@@ -26,6 +28,21 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_and_zone():
+    """Start and leave every test in the default language and time zone.
+
+    A test client's request activates the language it negotiated (and the middleware a time
+    zone) on the test's thread; without this, a French page in one test leaves the next test
+    reading French.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

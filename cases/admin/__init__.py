@@ -1,3 +1,3 @@
-"""Staff admin of the cases app: the queue and case page, and the read-only timeline."""
+"""Staff admin of the cases app: the queue and case page, the read-only timeline, canned replies."""
 
-from cases.admin import events, queue  # noqa: F401
+from cases.admin import canned, events, queue  # noqa: F401

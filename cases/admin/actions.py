@@ -37,6 +37,12 @@ class CaseAction:
     # Call the service with the cleaned data; return the success message.
     run: Callable[[Case, User, dict], str]
     multipart: bool = False
+    # The action bar's button, when the title is longer than a word or two.
+    label: Any = ""
+
+    @property
+    def button(self) -> Any:
+        return self.label or self.title
 
     def form(self, user: User, case: Case, data=None, files=None) -> forms.Form:
         """Return this action's form, bound when data is given, prefixed by the action name."""
@@ -140,6 +146,7 @@ CASE_ACTIONS: dict[str, CaseAction] = {
             may_work,
             lambda case: True,
             _reply,
+            label=gettext_lazy("Reply"),
         ),
         CaseAction(
             "triage",
@@ -148,6 +155,7 @@ CASE_ACTIONS: dict[str, CaseAction] = {
             may_work,
             _is_open,
             _triage,
+            label=gettext_lazy("Triage"),
         ),
         CaseAction(
             "start_work",
@@ -180,6 +188,7 @@ CASE_ACTIONS: dict[str, CaseAction] = {
             may_work,
             _is_open,
             _classify,
+            label=gettext_lazy("Classify"),
         ),
         CaseAction(
             "escalate",
@@ -221,6 +230,7 @@ CASE_ACTIONS: dict[str, CaseAction] = {
             lambda case: True,
             _attach,
             multipart=True,
+            label=gettext_lazy("Attach"),
         ),
     )
 }

@@ -19,6 +19,9 @@ from cases.models import ClockState
 from sla.businesstime import SupportCalendar
 from sla.durations import support_duration
 
+# From this many support minutes on, a compact badge shows whole hours.
+COMPACT_FROM_MINUTES = 10 * 60
+
 
 @dataclass(frozen=True)
 class Badge:
@@ -39,8 +42,21 @@ def _due_title(due_at: datetime, zone: str) -> str:
     return _("due %(when)s (site time)") % {"when": f"{local:%Y-%m-%d %H:%M %Z}"}
 
 
+def _duration(minutes: int, *, compact: bool) -> str:
+    """Return support minutes as text; compact drops the minutes from 10 hours on."""
+    if compact and minutes >= COMPACT_FROM_MINUTES:
+        minutes -= minutes % 60
+    return support_duration(minutes)
+
+
 def _counting(
-    due_at: datetime | None, *, now: datetime, engine: SupportCalendar, zone: str, at_risk: bool
+    due_at: datetime | None,
+    *,
+    now: datetime,
+    engine: SupportCalendar,
+    zone: str,
+    at_risk: bool,
+    compact: bool = False,
 ) -> Badge:
     """Return the badge of a clock still counting: time left, or how long ago it fell due."""
     if due_at is None:
@@ -50,11 +66,23 @@ def _counting(
         late = engine.between(due_at, now)
         if not late:
             return Badge(_("breached"), "late", title)
-        return Badge(_("breached %(d)s ago") % {"d": support_duration(late)}, "late", title)
+        text = _("breached %(d)s ago")
+        return Badge(
+            text % {"d": _duration(late, compact=compact)},
+            "late",
+            _tooltip(text % {"d": support_duration(late)}, title) if compact else title,
+        )
     left = engine.between(now, due_at)
+    text = _("%(d)s left")
     return Badge(
-        _("%(d)s left") % {"d": support_duration(left)}, "warn" if at_risk else "ok", title
+        text % {"d": _duration(left, compact=compact)},
+        "warn" if at_risk else "ok",
+        _tooltip(text % {"d": support_duration(left)}, title) if compact else title,
     )
+
+
+def _tooltip(exact: str, title: str) -> str:
+    return _("%(exact)s; %(due)s") % {"exact": exact, "due": title}
 
 
 def sla_badge(
@@ -65,13 +93,19 @@ def sla_badge(
     engine: SupportCalendar,
     zone: str,
     at_risk: bool = False,
+    compact: bool = False,
 ) -> Badge:
-    """Return the badge of one clock from its stored state and due instant, as of `now`."""
+    """Return the badge of one clock from its stored state and due instant, as of `now`.
+
+    compact (the queue's narrow columns) shows whole hours from 10 hours on ("breached 159 h
+    ago"), the exact duration in the tooltip.
+    """
+    counting = {"now": now, "engine": engine, "zone": zone, "compact": compact}
     if state in (ClockState.RUNNING, ClockState.BREACHED):
-        return _counting(due_at, now=now, engine=engine, zone=zone, at_risk=at_risk)
+        return _counting(due_at, at_risk=at_risk, **counting)
     if state == ClockState.PAUSED:
         if due_at is not None and due_at <= now:
-            return _counting(due_at, now=now, engine=engine, zone=zone, at_risk=True)
+            return _counting(due_at, at_risk=True, **counting)
         return Badge(
             _("paused"), "warn" if at_risk else "idle", _("Waiting on the customer (SLP-8).")
         )

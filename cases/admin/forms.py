@@ -181,3 +181,10 @@ def errors_onto(form: forms.Form, exc: ValidationError) -> list[str]:
         else:
             others += [message for error in errors for message in error.messages]
     return others
+
+
+def focus_first(form: forms.Form) -> None:
+    """Put the keyboard focus on the first field in error, else on the first field."""
+    names = [name for name in form.fields if name in form.errors] or list(form.fields)[:1]
+    for name in names[:1]:
+        form.fields[name].widget.attrs["autofocus"] = True

@@ -1,4 +1,4 @@
-"""What the staff case page shows besides the case's fields: clocks, timeline, files, actions."""
+"""What the staff case page shows of the timeline and the clocks: rows, files, explanations."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.admin.actions import CASE_ACTIONS, CaseAction
 from cases.models import (
     Case,
     CaseEvent,
@@ -26,7 +23,6 @@ from cases.models import (
     Exclusion,
     Status,
 )
-from cases.selectors import case_all_events
 from cases.services.clocks import case_clocks, case_support_calendar
 from cases.services.explain import day_hours
 from contracts.models import User
@@ -34,6 +30,8 @@ from sla import clocks as sla_clocks
 from sla.durations import support_duration
 from sla.models import Priority
 from sla.services.calendars import closed_reason_label
+from sla.services.describe import calendar_description
+from sla.services.policies import policy_targets
 
 _RESOLUTION_LABELS = {
     "settled": "(i)",
@@ -53,7 +51,8 @@ def utc_text(instant: datetime | None) -> str:
     return "" if instant is None else f"{instant.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
-def _choice_label(choices: Any, value: str) -> str:
+def choice_label(choices: Any, value: str) -> str:
+    """Return a choice's label in the user's language; a value no longer a choice as it is."""
     try:
         return str(choices(value).label)
     except ValueError:
@@ -65,13 +64,13 @@ def _value_label(kind: str, value: str) -> str:
     if not value:
         return ""
     if kind == EventKind.STATUS:
-        return _choice_label(Status, value)
+        return choice_label(Status, value)
     if kind in (EventKind.PRIORITY, EventKind.RECEIVED):
-        return _choice_label(Priority, value)
+        return choice_label(Priority, value)
     if kind == EventKind.CLASSIFICATION:
-        return _choice_label(Category, value)
+        return choice_label(Category, value)
     if kind == EventKind.ESCALATION and value.isdecimal():
-        return _choice_label(EscalationLevel, int(value))
+        return choice_label(EscalationLevel, int(value))
     if kind == EventKind.RESOLUTION:
         return _RESOLUTION_LABELS.get(value, value)
     return value
@@ -81,14 +80,14 @@ def _details(event: CaseEvent, zone: ZoneInfo) -> list[str]:
     """Return the facts an event keeps besides its text: kind of resolution, references, clocks."""
     data, lines = event.data or {}, []
     if event.kind == EventKind.RECEIVED and data.get("channel"):
-        lines.append(_("Channel: %(c)s") % {"c": _choice_label(Channel, data["channel"])})
+        lines.append(_("Channel: %(c)s") % {"c": choice_label(Channel, data["channel"])})
     if data.get("plan"):
         lines.append(_("Plan: %(plan)s") % {"plan": data["plan"]})
     if data.get("reference"):
         lines.append(_("Reference: %(ref)s") % {"ref": data["reference"]})
     if data.get("exclusion"):
         lines.append(
-            _("Exclusion: %(reason)s") % {"reason": _choice_label(Exclusion, data["exclusion"])}
+            _("Exclusion: %(reason)s") % {"reason": choice_label(Exclusion, data["exclusion"])}
         )
     if data.get("clock"):
         lines.append(_("Clock: %(clock)s") % {"clock": data["clock"]})
@@ -109,6 +108,9 @@ class TimelineRow:
     details: list[str]
     attachment_url: str = ""
     attachment_size: str = ""
+    attachment_name: str = ""
+    kind_label: str = ""
+    at_iso: str = ""
 
 
 def _actor(user: User | None) -> str:
@@ -136,6 +138,10 @@ def timeline_rows(events: list[CaseEvent], zone: ZoneInfo) -> list[TimelineRow]:
                     reverse("cases:attachment_download", args=[attachment.pk]) if attachment else ""
                 ),
                 attachment_size=filesizeformat(attachment.size) if attachment else "",
+                attachment_name=attachment.original_name if attachment else "",
+                # Not get_kind_display(): it rebuilds the choices' mapping on every call.
+                kind_label=choice_label(EventKind, event.kind),
+                at_iso=event.at.isoformat(),
             )
         )
     return rows
@@ -199,7 +205,7 @@ def clock_view(clock: sla_clocks.ClockState, zone: ZoneInfo) -> ClockView:
     days = [day for segment in ex.segments for day in segment.days]
     return ClockView(
         title=titles[str(clock.kind)],
-        state=_choice_label(ClockState, str(clock.state)),
+        state=choice_label(ClockState, str(clock.state)),
         state_value=str(clock.state),
         facts=_clock_facts(clock, zone),
         days=[
@@ -227,44 +233,23 @@ def clock_view(clock: sla_clocks.ClockState, zone: ZoneInfo) -> ClockView:
     )
 
 
-@dataclass
-class ActionView:
-    action: CaseAction
-    form: forms.Form
-    url: str
-
-
-def action_views(
-    user: User, case: Case, *, bound: dict[str, forms.Form] | None = None
-) -> list[ActionView]:
-    """Return the forms this staff member may use on the case in its present state."""
-    bound = bound or {}
-    views = []
-    for name, action in CASE_ACTIONS.items():
-        if not (action.allowed(user, case) and action.applies(case)):
-            continue
-        form = bound.get(name) or action.form(user, case)
-        url = reverse("admin:cases_case_act", args=[case.pk, name])
-        views.append(ActionView(action=action, form=form, url=url))
-    return views
-
-
-def case_page_context(
-    user: User, case: Case, *, bound: dict[str, forms.Form] | None = None
-) -> dict[str, Any]:
-    """Return the clocks with their explanation, the timeline, the files and the action forms."""
-    now = timezone.now()
-    zone = ZoneInfo(case.site.time_zone)
-    events = list(case_all_events(case))
-    clocks = case_clocks(case, now=now, events=events, calendar=case_support_calendar(case))
-    timeline = timeline_rows(events, zone)
+def policy_targets_by_priority(case: Case) -> dict[str, sla_clocks.Target]:
+    """Return the targets of the case's policy version, read once, keyed as the clocks want."""
     return {
-        "case": case,
+        str(priority): target for priority, target in policy_targets(case.policy_version).items()
+    }
+
+
+def clocks_context(case: Case, events: list[CaseEvent], *, now: datetime) -> dict[str, Any]:
+    """Return both clocks of the case with their day-by-day explanation, as of `now`."""
+    zone = ZoneInfo(case.site.time_zone)
+    calendar = case_support_calendar(case)
+    clocks = case_clocks(
+        case, now=now, events=events, targets=policy_targets_by_priority(case), calendar=calendar
+    )
+    return {
         "case_zone": zone.key,
         "case_now": local_text(now, zone),
-        "case_calendar": case_support_calendar(case).describe(),
+        "case_calendar": calendar_description(calendar),
         "case_clocks": [clock_view(clock, zone) for clock in clocks],
-        "case_timeline": timeline,
-        "case_attachments": [row for row in timeline if row.attachment_url],
-        "case_actions": action_views(user, case, bound=bound),
     }

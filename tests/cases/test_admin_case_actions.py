@@ -1,4 +1,4 @@
-"""The case page's action forms (issue 5, Deliver 7): each calls its service or says why not."""
+"""The case page's action forms (issues 5 and 14): each calls its service or says why not."""
 
 from __future__ import annotations
 
@@ -18,6 +18,13 @@ def act(client, case, action: str, data: dict | None = None, **kwargs):
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def refused_form(response, action: str):
+    """Return the form shown again, open in the panel under the action bar."""
+    panel = response.context["case_panel"]
+    assert panel.button.name == action
+    return panel.form
 
 
 @pytest.fixture
@@ -70,9 +77,10 @@ def test_an_empty_reply_is_refused_next_to_the_field_and_nothing_is_recorded(
     response = act(agent_client, case, "reply", {"body": "  ", "visibility": "public"})
 
     assert response.status_code == 200
-    form = next(a.form for a in response.context["case_actions"] if a.action.name == "reply")
-    assert form.errors["body"]
-    assert "Please correct the errors below." in messages_of(response)
+    assert refused_form(response, "reply").errors["body"]
+    assert '<a href="#action-reply">Reply: please correct the errors below.</a>' in messages_of(
+        response
+    )
     assert case.events.count() == 1
 
 
@@ -109,8 +117,7 @@ def test_a_plan_resolution_needs_its_plan(agent_client, case_in):
 
     response = act(agent_client, case, "resolve", {"kind": "plan", "body": "Fixed in 2026.3."})
 
-    form = next(a.form for a in response.context["case_actions"] if a.action.name == "resolve")
-    assert "plan" in form.errors
+    assert "plan" in refused_form(response, "resolve").errors
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS
 
@@ -202,7 +209,11 @@ def test_a_refused_transition_is_shown_as_a_message_and_changes_nothing(agent_cl
     response = act(agent_client, case, "reopen", {"reason": "It is not even resolved."})
 
     assert response.status_code == 200
-    assert any("Only a resolved case can be reopened." in m for m in messages_of(response))
+    # The service's refusal belongs to no field: it heads the form, in its open panel.
+    form = refused_form(response, "reopen")
+    (error,) = form.non_field_errors()
+    assert error.endswith("Only a resolved case can be reopened.")
+    assert "Reopen: please correct the errors below." in messages_of(response)[0]
     case.refresh_from_db()
     assert case.status == Status.IN_PROGRESS
     assert not case.events.filter(kind=EventKind.REOPENED).exists()
@@ -246,8 +257,7 @@ def test_staff_attach_an_internal_file_and_a_bad_one_is_refused(agent_client, op
 
     attachment = case.attachments.get()
     assert (attachment.original_name, attachment.public) == ("engine.log", False)
-    form = next(a.form for a in refused.context["case_actions"] if a.action.name == "attach")
-    assert "not accepted" in str(form.errors["file"])
+    assert "not accepted" in str(refused_form(refused, "attach").errors["file"])
 
 
 def test_only_the_forms_that_apply_are_offered(agent_client, case_in):
@@ -255,6 +265,6 @@ def test_only_the_forms_that_apply_are_offered(agent_client, case_in):
 
     response = agent_client.get(f"/admin/cases/case/{resolved.pk}/change/")
 
-    names = [a.action.name for a in response.context["case_actions"]]
+    names = [button.name for button in response.context["case_actions"]]
     assert "reopen" in names and "close" in names
     assert "resolve" not in names and "request_information" not in names

@@ -1,4 +1,4 @@
-"""The staff case page (issue 5, Deliver 7): timeline, clock explanation, read-only fields."""
+"""The staff case page (issue 14, item 2): header, timeline, side panel, clock explanation."""
 
 from __future__ import annotations
 
@@ -39,25 +39,77 @@ def worked_case(open_case, staff_agent, time_machine):
     return case
 
 
-def test_the_page_shows_the_whole_timeline_with_internal_notes_marked(agent_client, worked_case):
+def test_the_page_shows_the_whole_timeline_newest_first_with_internal_notes_marked(
+    agent_client, worked_case
+):
     response = agent_client.get(page_url(worked_case))
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "We are reproducing it on a Haas VF-2." in page
-    assert "Block limit of the demo licence?" in page
     rows = response.context["case_timeline"]
-    internal = [row for row in rows if not row.event.public]
-    assert [row.event.body for row in internal if row.event.body] == [
-        "Block limit of the demo licence?"
+    assert [row.event.body for row in rows if row.event.body] == [
+        "Block limit of the demo licence?",
+        "We are reproducing it on a Haas VF-2.",
     ]
-    assert "case-event-internal" in page
-    assert "Internal" in page
-    assert [row.event.get_kind_display() for row in rows][:1] == ["Case received"]
+    assert rows[-1].event.get_kind_display() == "Case received"
+    note = rows[0].event
+    assert f'<li class="case-event case-event-comment is-internal" id="event-{note.pk}">' in page
+    assert '<span class="case-tag case-tag-internal">Internal</span>' in page
+    assert f"Newest first, {len(rows)} events." in page
 
 
-def test_the_page_explains_both_clocks_day_by_day(agent_client, worked_case):
+def test_the_header_shows_who_where_how_urgent_and_both_clocks(agent_client, worked_case):
     response = agent_client.get(page_url(worked_case))
+
+    header = {str(fact.label): fact.value for fact in response.context["case_header"]}
+    assert header == {
+        "Covered organisation": "Acme",
+        "Site": "Acme Chicago (ACME-CHI)",
+        "Priority": "P2",
+        "Status": "Triaged",
+        "Assignee": "Nobody",
+    }
+    badges = {label: (badge.text, badge.tone) for label, badge in response.context["case_badges"]}
+    # As in the queue: met, and the resolution clock breached over the weekend (24 h target).
+    assert badges["Response"] == ("met", "ok")
+    assert badges["Resolution"][1] == "late"
+    page = response.content.decode()
+    assert page.index("case-head") < page.index("case-bar") < page.index("case-timeline")
+
+
+def test_the_side_panel_holds_the_read_only_details(agent_client, worked_case):
+    response = agent_client.get(page_url(worked_case))
+
+    details = {str(fact.label): fact.value for fact in response.context["case_details"]}
+    assert details["Channel"] == "Portal"
+    assert details["Release"] == "CONNECT CAM 2026"
+    assert details["Policy version"] == worked_case.policy_version.name
+    assert details["Support calendar"] == worked_case.calendar.name
+    assert details["Received"] == "2026-03-02 08:00 CST"
+    assert details["Category"] == "Problem"
+    assert "Resolved" not in details  # unset facts are left out
+    texts = {str(fact.label): fact.value for fact in response.context["case_texts"]}
+    assert texts == {"Description": worked_case.description}
+    page = response.content.decode()
+    assert page.index('class="case-main"') < page.index('class="case-side"')
+
+
+def test_the_clock_explanation_is_one_click_away_not_on_the_page(agent_client, worked_case):
+    page = agent_client.get(page_url(worked_case)).content.decode()
+
+    assert "Counted, day by day" not in page
+    assert f'hx-get="/admin/cases/case/{worked_case.pk}/clocks/"' in page
+    assert f'href="{page_url(worked_case)}?explain=1#case-clocks"' in page
+
+
+@pytest.mark.parametrize("how", ["fragment", "page"])
+def test_the_clock_explanation_counts_both_clocks_day_by_day(agent_client, worked_case, how):
+    url = (
+        f"/admin/cases/case/{worked_case.pk}/clocks/"
+        if how == "fragment"
+        else page_url(worked_case) + "?explain=1"
+    )
+    response = agent_client.get(url)
 
     page = response.content.decode()
     response_clock, resolution_clock = response.context["case_clocks"]
@@ -75,11 +127,13 @@ def test_the_page_explains_both_clocks_day_by_day(agent_client, worked_case):
     assert "America/Chicago" in page
 
 
-def test_the_page_shows_pauses_while_waiting_on_the_customer(agent_client, case_in, time_machine):
+def test_the_explanation_shows_pauses_while_waiting_on_the_customer(
+    agent_client, case_in, time_machine
+):
     case = case_in(Status.WAITING_ON_CUSTOMER)
     time_machine.move_to(T0 + timedelta(hours=2), tick=False)
 
-    response = agent_client.get(page_url(case))
+    response = agent_client.get(f"/admin/cases/case/{case.pk}/clocks/")
 
     resolution_clock = response.context["case_clocks"][1]
     assert resolution_clock.pauses == [
@@ -118,11 +172,13 @@ def test_attachments_are_listed_with_their_access_checked_download(
         case=case, by=acme_agent, file=ContentFile(b"N10 G90\nN20 G01 X1\n", name="haas.nc")
     )
 
-    page = agent_client.get(page_url(case)).content.decode()
+    response = agent_client.get(page_url(case))
     download = agent_client.get(f"/cases/attachments/{attachment.pk}/")
 
-    assert f'href="/cases/attachments/{attachment.pk}/"' in page
-    assert "haas.nc" in page
+    page = response.content.decode()
+    # Inline in the timeline, and listed in the side panel.
+    assert page.count(f'<a href="/cases/attachments/{attachment.pk}/">haas.nc</a>') == 2
+    assert response.context["case_timeline"][0].attachment_name == "haas.nc"
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
 
@@ -157,13 +213,38 @@ def test_an_unknown_action_or_case_is_404(agent_client, open_case):
 
     assert agent_client.post(f"/admin/cases/case/{case.pk}/act/delete/").status_code == 404
     assert agent_client.post("/admin/cases/case/999999/act/reply/").status_code == 404
+    for fragment in ("clocks/", "presence/", "canned/", "panel/reply/"):
+        assert agent_client.get(f"/admin/cases/case/999999/{fragment}").status_code == 404
+        assert agent_client.get(f"/admin/cases/case/x/{fragment}").status_code == 404
 
 
-def test_customers_never_reach_the_case_page(client, acme_agent, open_case):
+def test_an_unknown_case_page_goes_back_to_the_admin_with_a_message(agent_client):
+    response = agent_client.get("/admin/cases/case/999999/change/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize(
+    "fragment", ["change/", "clocks/", "presence/", "canned/?canned=1", "panel/reply/"]
+)
+def test_customers_never_reach_the_case_page(client, acme_agent, open_case, fragment):
     case = open_case()
     client.force_login(acme_agent)
 
-    response = client.get(page_url(case))
+    response = client.get(f"/admin/cases/case/{case.pk}/{fragment}")
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_page_keeps_the_queue_filters_it_was_opened_from(agent_client, open_case):
+    case = open_case()
+    filters = "status__exact=new&o=-1"
+
+    response = agent_client.get(page_url(case), {"_changelist_filters": filters})
+
+    page = response.content.decode()
+    assert '<a href="/admin/cases/case/?status__exact=new&amp;o=-1">Cases</a>' in page
+    reply = next(b for b in response.context["case_actions"] if b.name == "reply")
+    assert reply.url.endswith("/act/reply/?_changelist_filters=status__exact%3Dnew%26o%3D-1")

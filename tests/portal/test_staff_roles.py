@@ -125,15 +125,18 @@ _CONTRACTS = {
         "user",
     ]
 } | {"notices.updatenotice": "acv", "portal.brand": "acv"}
+# Supervisors and management keep the canned replies (cases.admin.canned).
+_CANNED = {"cases.cannedreply": "acv"}
 EXPECTED_WRITES = {
     "staff_agent": _CASE_WORKER,
-    "staff_supervisor": _CASE_WORKER,
-    "staff_manager": _MANAGEMENT,
+    "staff_supervisor": _CASE_WORKER | _CANNED,
+    "staff_manager": _MANAGEMENT | _CANNED,
     "staff_sponsor": {},
     "staff_contract_admin": _CONTRACTS,
 }
 VIEWED_BY_ALL = {
     "cases.attachment",
+    "cases.cannedreply",
     "cases.case",
     "cases.caseevent",
     "contracts.contract",
