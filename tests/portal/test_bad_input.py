@@ -174,7 +174,7 @@ def test_a_crash_outside_the_api_is_still_the_html_500(acme_admin, monkeypatch):
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
-    assert b"Server Error (500)" in response.content
+    assert b"Something went wrong on our side" in response.content  # templates/500.html
 
 
 def test_a_brand_stylesheet_name_of_the_wrong_shape_is_404_without_a_lookup(client, recwarn):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -17,12 +19,30 @@ def _switch(client, language: str, next_url: str = LOGIN):
     return client.post("/i18n/setlang/", {"language": language, "next": next_url})
 
 
-def test_every_page_offers_the_language_switch(client, db):
-    html = client.get(LOGIN).content.decode()
+def _switch_form(html: str) -> str:
+    match = re.search(r'<form class="lang-switch".*?</form>', html, re.S)
+    assert match, "no language switch on the page"
+    return match[0]
 
-    assert 'action="/i18n/setlang/"' in html
-    assert '<option value="en"' in html
-    assert '<option value="fr"' in html
+
+def test_every_page_offers_the_other_language_in_one_click(client, db):
+    form = _switch_form(client.get(LOGIN).content.decode())
+
+    assert 'action="/i18n/setlang/"' in form and 'method="post"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert f'name="next" value="{LOGIN}"' in form
+    assert '<button type="submit" name="language" value="fr" lang="fr">Français</button>' in form
+    assert 'value="en"' not in form
+    assert "<select" not in form and "Change" not in form
+
+
+def test_a_french_page_offers_english(client, db):
+    _switch(client, "fr")
+
+    form = _switch_form(client.get(LOGIN).content.decode())
+
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in form
+    assert 'value="fr"' not in form
 
 
 def test_the_switch_sets_the_language_for_later_pages(client, db):
