@@ -19,11 +19,22 @@ from cases.services.lifecycle import (
     case_withdraw,
     exclusion_referral,
 )
+from cases.services.self_service import (
+    CustomerClose,
+    EscalationRule,
+    EscalationWindow,
+    case_customer_close,
+    customer_may_solve,
+    escalation_window,
+)
 from cases.transitions import TransitionRefused
 
 __all__ = [
     "CaseNotEligible",
+    "CustomerClose",
     "EscalationRefused",
+    "EscalationRule",
+    "EscalationWindow",
     "RequestTopic",
     "TransitionRefused",
     "case_assign",
@@ -34,6 +45,7 @@ __all__ = [
     "case_clocks_recompute",
     "case_close",
     "case_comment",
+    "case_customer_close",
     "case_escalate",
     "case_explain",
     "case_open",
@@ -45,5 +57,7 @@ __all__ = [
     "case_start_work",
     "case_triage",
     "case_withdraw",
+    "customer_may_solve",
+    "escalation_window",
     "exclusion_referral",
 ]

@@ -22,6 +22,7 @@ from cases.services._shared import (
 from cases.services.clocks import case_clocks_recompute
 from cases.services.lifecycle import case_withdraw
 from cases.services.notifications import case_email_received
+from cases.services.promise import case_promise_for
 from common.limits import CASE_TEXT_MAX_CHARS, TITLE_MAX_CHARS
 from contracts.models import Membership, Organization, Patch, Release, Site, User
 from contracts.services.eligibility import Eligibility, Reason, eligibility_check
@@ -272,8 +273,9 @@ def case_open(
         ),
         proposed_priority=proposed_priority,
     )
-    clocks = case_clocks_recompute(case, now=timezone.now())
-    case_email_received(case, event, clocks)
+    case_clocks_recompute(case, now=timezone.now())
+    # The receipt repeats the instants the form promised, from the same computation.
+    case_email_received(case, event, case_promise_for(case))
     return case
 
 

@@ -10,10 +10,11 @@ from django.utils import formats, translation
 from django.utils.translation import gettext
 
 from cases.models import Case, CaseEvent, EscalationLevel, Exclusion
+from cases.services.promise import CasePromise, promise_opening_text
 from contracts.models import Membership, User
 from mail.models import Topic
 from mail.services.outbox import outbox_enqueue
-from sla.clocks import Clocks, ResolutionKind
+from sla.clocks import ResolutionKind
 from sla.models import Priority
 
 
@@ -112,17 +113,17 @@ def _enqueue(
     return queued
 
 
-def case_email_received(case: Case, event: CaseEvent, clocks: Clocks) -> int:
-    """Confirm receipt to the customer with the case number and the targets (SLP-5)."""
-    # Before triage both clocks are measured against the priority the customer proposed.
-    response, resolution = clocks.response.target_minutes, clocks.resolution.target_minutes
+def case_email_received(case: Case, event: CaseEvent, promise: CasePromise) -> int:
+    """Confirm receipt with the case number, the targets and the instants promised (SLP-5)."""
 
     def build(user: User) -> dict:
         return {
             "priority": str(Priority(case.proposed_priority).label),
-            "response_hours": hours_text(response),
-            "resolution_hours": hours_text(resolution),
-            "response_due": local_time_text(clocks.response.due_at, user),
+            "response_hours": hours_text(promise.response_minutes),
+            "resolution_hours": hours_text(promise.resolution_minutes),
+            "response_due": local_time_text(promise.response_due, user),
+            "resolution_due": local_time_text(promise.resolution_due, user),
+            "support_opening": promise_opening_text(promise),
             "site": str(case.site),
         }
 
@@ -215,6 +216,23 @@ def case_email_escalation_confirmed(case: Case, event: CaseEvent, *, by: User) -
         }
 
     return _enqueue(case, event, people, "case_escalation_confirmed", build, topic=Topic.CASES)
+
+
+def case_email_customer_closed(case: Case, event: CaseEvent) -> int:
+    """Tell the assignee that the customer marked the case solved or withdrew it."""
+    assignee = case.assignee
+    if assignee is None or not (assignee.is_active and assignee.is_staff):
+        return 0
+
+    def build(user: User) -> dict:
+        return {
+            "outcome": event.data["customer_close"],
+            "reason": event.body,
+            "organization": case.organization.name,
+            "closed_by": str(event.actor) if event.actor else "",
+        }
+
+    return _enqueue(case, event, [assignee], "case_customer_closed", build)
 
 
 def resolution_kind_label(kind: ResolutionKind | str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Status
@@ -18,6 +19,7 @@ from common.limits import (
     max_chars,
 )
 from contracts.models import Organization, Release, Site
+from portal.selectors import case_list
 from portal.selectors.cases import CaseSort
 from sla.models import Priority
 
@@ -62,17 +64,41 @@ PRIORITY_GUIDE = {
 }
 
 
-class CaseFilterForm(forms.Form):
-    """The list's filters, search and sort, read from the query string."""
+# The status filter: open cases unless asked otherwise; then closed, all, or one status.
+STATUS_FILTER_CHOICES = [
+    (case_list.OPEN, _("Open cases")),
+    (case_list.CLOSED, _("Closed cases")),
+    (case_list.ALL, _("All cases")),
+    (_("By status"), Status.choices),
+]
+_FILTER_DEFAULTS = {"status": case_list.OPEN, "sort": CaseSort.NEWEST}
 
-    q = forms.CharField(label=_("Search number or title"), max_length=100, required=False)
-    state = forms.ChoiceField(
-        label=_("Open or closed"),
+
+class CaseFilterForm(forms.Form):
+    """The list's filters, search and sort, read from the query string.
+
+    `sites` are the (code, label) choices of the site filter. Open cases unless the status
+    says otherwise; `state=open` or `state=closed`, the filter of links made before the
+    status took its place, still works when no status is given.
+    """
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
         required=False,
-        choices=[("", _("Open and closed")), ("open", _("Open")), ("closed", _("Closed"))],
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Number, or words of the title, description, replies"),
+                "autocomplete": "off",
+            }
+        ),
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=STATUS_FILTER_CHOICES,
+        initial=case_list.OPEN,
     )
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
@@ -80,24 +106,32 @@ class CaseFilterForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=CaseSort.choices)
 
-    def __init__(self, *args, sites: Iterable[Site], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [
-            ("", _("Any site")),
-            *((site.code, f"{site.name} ({site.code})") for site in sites),
-        ]
+    def __init__(self, data=None, *args, sites: Iterable[tuple[str, str]], **kwargs) -> None:
+        state = data.get("state") if data is not None else None
+        if state in (case_list.OPEN, case_list.CLOSED) and not data.get("status"):
+            data = data.copy()
+            data["status"] = state
+        super().__init__(data, *args, **kwargs)
+        self.fields["site"].choices = [("", _("Any site")), *sites]
 
     def filters(self) -> dict[str, str]:
-        """Return the valid filters; an invalid one is dropped (and shown next to its field)."""
+        """Return the valid filters that differ from the defaults, in the form's order.
+
+        An invalid one is dropped (and shown next to its field).
+        """
         if not self.is_bound:
             return {}
         self.is_valid()
-        data = self.cleaned_data
-        return {
-            name: (data.get(name) or "").strip()
-            for name in ("q", "state", "status", "priority", "site", "sort")
-            if data.get(name)
-        }
+        chosen = {}
+        for name in case_list.FILTER_NAMES:
+            value = (self.cleaned_data.get(name) or "").strip()
+            if value and value != _FILTER_DEFAULTS.get(name):
+                chosen[name] = value
+        return chosen
+
+    def query_string(self) -> str:
+        """Return the query string of the valid filters (empty for the default list)."""
+        return urlencode(self.filters())
 
 
 class MultipleFileInput(forms.FileInput):

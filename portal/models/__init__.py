@@ -12,6 +12,7 @@ from portal.models.brands import (
     validate_logo,
 )
 from portal.models.idempotency import IdempotencyKey as IdempotencyKey
+from portal.models.saved_filters import SavedFilter as SavedFilter
 from portal.models.tokens import ApiToken as ApiToken
 
 __all__ = [

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import CharField, F, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,9 +30,6 @@ from cases.services.notifications import resolution_kind_label
 from contracts.models import Contract
 from portal.selectors.sites import EXPIRING_SOON_DAYS, contract_list_with_visible_sites
 from sla.clocks import Clocks, ClockStatus
-
-CASE_PAGE_SIZE = 50
-
 
 DASHBOARD_ROWS = 20
 
@@ -66,12 +63,17 @@ def _effective_priority():
     return Coalesce(NullIf("priority", Value("")), "proposed_priority", output_field=CharField())
 
 
+def case_row_annotations() -> dict:
+    """Return what a list row computes: its earliest live due instant and its priority."""
+    return {"next_due_at": _due_expression(), "effective_priority": _effective_priority()}
+
+
 def case_rows_for_user(user) -> QuerySet[Case]:
     """Return the user's cases with what a list row and its countdown need, in one query."""
     return (
         case_list_for_user(user)
         .select_related("calendar", "release__product")
-        .annotate(next_due_at=_due_expression(), effective_priority=_effective_priority())
+        .annotate(**case_row_annotations())
     )
 
 
@@ -83,31 +85,9 @@ _ORDER = {
 }
 
 
-def case_list_filtered(
-    user,
-    *,
-    q: str = "",
-    status: str = "",
-    priority: str = "",
-    site: str = "",
-    state: str = "",
-    sort: str = CaseSort.NEWEST,
-) -> QuerySet[Case]:
-    """Return the user's cases matching the list's filters, in the chosen order."""
-    cases = case_rows_for_user(user)
-    if q:
-        cases = cases.filter(Q(number__icontains=q) | Q(title__icontains=q))
-    if status:
-        cases = cases.filter(status=status)
-    if priority:
-        cases = cases.filter(effective_priority=priority)
-    if site:
-        cases = cases.filter(site__code=site)
-    if state == "open":
-        cases = cases.filter(status__in=OPEN_STATUSES)
-    elif state == "closed":
-        cases = cases.exclude(status__in=OPEN_STATUSES)
-    return cases.order_by(*_ORDER.get(sort, _ORDER[CaseSort.NEWEST]))
+def case_order(sort: str) -> tuple:
+    """Return the ORDER BY of a list sort (a CaseSort value; newest first when unknown)."""
+    return _ORDER.get(sort, _ORDER[CaseSort.NEWEST])
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.permissions import WRITE_ROLES, has_member_role
+from portal.permissions import filing_route
 from portal.selectors.cases import dashboard_for_user
 from portal.selectors.sites import EXPIRING_SOON_DAYS
 
@@ -18,7 +18,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Show open cases with their SLA countdowns, cases waiting on us, news and expiries."""
     context = {
         "board": dashboard_for_user(request.user),
-        "may_write": has_member_role(request.user, *WRITE_ROLES),
+        # "File a new case" only where the intake could accept it; else whom to ask (SLP-1).
+        "filing": filing_route(request.user),
         "expiring_days": EXPIRING_SOON_DAYS,
     }
     return render(request, "portal/dashboard.html", context)

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cases import services
 from cases.models import Attachment, CaseEvent, EscalationLevel, EventKind, Status
 from tests.portal.case_pages import NOW, case_for, resolved, signed_in, waiting
 
@@ -132,7 +133,9 @@ def test_an_empty_reply_is_refused_next_to_its_field(case, acme_agent):
     assert not case.events.filter(kind=EventKind.COMMENT).exists()
 
 
-def test_escalating_needs_a_reason_slp_12(case, acme_agent):
+def test_escalating_needs_a_reason_slp_12(case, acme_agent, staff_agent):
+    # Once support has answered, the page offers escalation at any time (SLP-12).
+    services.case_comment(case=case, by=staff_agent, body="Looking.")
     response = signed_in(acme_agent).post(f"/cases/{case.number}/escalate/", {"reason": ""})
 
     html = response.content.decode()

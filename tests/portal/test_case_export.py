@@ -122,5 +122,6 @@ def test_the_export_runs_the_same_queries_for_5_and_60_cases(acme_case, acme_adm
     for index in range(55):
         acme_case(title=f"More {index}")
 
-    # session, user, membership and the host's brand (brand_home_url), the filter's sites, the cases
+    # session, user, membership and the host's brand (brand_home_url), the visible
+    # organisations with their sites (the filter's choices), the cases
     assert queries() == few == 6

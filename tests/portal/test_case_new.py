@@ -196,9 +196,24 @@ def test_an_end_customer_is_sent_to_its_partner_slp_1(
     )
 
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "Ask Northwind to file this case for you." in html
+    assert response.status_code == 403
+    assert "New cases go through Northwind" in html
+    assert 'name="title"' not in html
     assert not Case.objects.exists()
+
+
+def test_an_end_customer_is_shown_whom_to_ask_instead_of_the_form_slp_1(
+    end_customer_user, end_customer_site, end_customer_contract, releases
+):
+    client = signed_in(end_customer_user)
+
+    page = client.get("/cases/new/").content.decode()
+    listing = client.get("/cases/").content.decode()
+
+    assert "New cases go through Northwind" in page
+    assert "<form method=\"post\" action=\"/cases/new/\"" not in page
+    assert "New cases go through Northwind" in listing
+    assert 'href="/cases/new/"' not in listing
 
 
 @pytest.mark.parametrize("topic", ["professional_services", "training"])

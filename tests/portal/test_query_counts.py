@@ -58,14 +58,17 @@ def _counts(client, pages: dict[str, tuple[str, dict]]) -> dict[str, int]:
 
 # --- /cases/ as a partner: its own and its end customers' cases, every page ---------------
 
-# The filter's sites, the count, the page of cases with their relations.
-CASE_LIST_QUERIES = PAGE + 3
-CASE_RESULTS_QUERIES = PARTIAL + 3
+# The organisations the partner sees with their sites (the filter's choices), then the page:
+# its cases with their relations, counted, each with its last public activity (issue 15).
+CASE_LIST_QUERIES = PAGE + 2
+CASE_RESULTS_QUERIES = PARTIAL + 2
+# A page past the last one (a stale link) counts the cases, then reads the last page.
+PAST_THE_END = 2
 CASE_LIST_PAGES = {
     "first page": ("/cases/", {}),
-    "second page": ("/cases/?page=2", {}),
     "open, by priority": ("/cases/?state=open&sort=priority", {}),
-    "htmx results": ("/cases/?page=2&sort=due", {"HX-Request": "true"}),
+    "all, searched": ("/cases/?status=all&q=case", {}),
+    "htmx results": ("/cases/?sort=due", {"HX-Request": "true"}),
 }
 
 
@@ -105,6 +108,8 @@ def test_the_partners_case_list_runs_the_same_queries_for_2_or_55_cases(
     expected = dict.fromkeys(CASE_LIST_PAGES, CASE_LIST_QUERIES)
     expected["htmx results"] = CASE_RESULTS_QUERIES
     assert few == many == expected
+    assert _queries(client, "/cases/?page=2") == CASE_LIST_QUERIES
+    assert _queries(client, "/cases/?page=3") == CASE_LIST_QUERIES + PAST_THE_END
 
 
 # --- /cases/<number>/: the timeline, the files and both clocks ----------------------------

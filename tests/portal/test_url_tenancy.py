@@ -198,6 +198,7 @@ covers("cases:detail")(_case_number)
 covers("cases:comment", method="post", data={"body": "More detail."})(_case_number)
 covers("cases:escalate", method="post", data={"reason": "No progress."})(_case_number)
 covers("cases:attach", method="post", data={"files": _ProbeUpload()})(_case_number)
+covers("cases:finish", method="post", data={"outcome": "withdrawn"})(_case_number)
 
 
 @covers("cases:information", method="post", data={"body": "The log."})
@@ -211,6 +212,17 @@ def _resolved_case(world: World) -> dict:
 
 covers("cases:reopen", method="post", data={"reason": "Not fixed."})(_resolved_case)
 covers("cases:close", method="post")(_resolved_case)
+
+
+@covers("cases:filter_delete", method="post")
+def _saved_filter(world: World) -> dict:
+    """A saved filter of the case list is its owner's alone (issue 15)."""
+    from portal.services.saved_filters import saved_filter_save
+
+    saved, _created = saved_filter_save(
+        owner=world.admin, name="Closed", filters={"status": "closed"}
+    )
+    return {"pk": saved.pk}
 
 
 # --- The walk ---------------------------------------------------------------------------
