@@ -24,8 +24,8 @@ from contracts.roles import StaffRole
 from contracts.services.contracts import contract_create, contract_renew
 
 DEMO_PASSWORD = "connect-demo"  # noqa: S105 - the published demo password (DESIGN.md)
-# One published authenticator secret for every demo staff account, so the
-# admin can be tried at once: add it to any TOTP app (or use `oathtool`).
+# One published authenticator secret for every demo staff account, so the admin can be
+# tried at once: `python manage.py totp` prints its current code, or add it to any TOTP app.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPCONNECTDEMO23456"  # noqa: S105
 
 
@@ -184,6 +184,35 @@ DEMO_ORGS: tuple[DemoOrg, ...] = (
         success_manager=True,
     ),
 )  # fmt: skip
+
+_KIND_NAMES = {
+    "distributor": "distributor",
+    "oem": "OEM",
+    "other_partner": "other partner",
+    "direct_customer": "direct customer",
+    "end_customer": "end customer",
+}
+_ROLE_NAMES = {_ADMIN: "portal admin", _AGENT: "portal agent", _VIEWER: "portal viewer"}
+
+
+def demo_login_rows() -> list[tuple[str, str, str]]:
+    """Return (email, organisation and its kind, role) of every demo login, staff first."""
+    rows = [
+        (
+            login.email,
+            "CONNECT staff",
+            "superuser" if login.superuser else login.staff_role.label_en,
+        )
+        for login in DEMO_LOGINS
+        if login.superuser or login.staff_role is not None
+    ]
+    for org in DEMO_ORGS:
+        kind = _KIND_NAMES[org.kind] + (f" of {org.partner}" if org.partner else "")
+        rows += [
+            (email, f"{org.name} ({kind})", _ROLE_NAMES[role]) for email, _, role in org.people
+        ]
+    return rows
+
 
 DEMO_CONTRACTS: tuple[DemoContract, ...] = (
     DemoContract("NW-2026-001", NORTHWIND, ("NW-NYC-01",), -200, 165),

@@ -6,8 +6,16 @@ from contracts.demo import NORTHWIND
 from contracts.models import Organization
 from portal.models import Brand
 
-# Dark green: white text reads at well over 4.5:1 (WCAG AA).
-DEMO_BRANDS = {NORTHWIND: {"display_name": "Northwind Support", "primary_color": "#14532d"}}
+# Dark green: white text reads at well over 4.5:1 (WCAG AA). Browsers send any *.localhost
+# name to this machine, and DEBUG allows .localhost: http://northwind.localhost:8000/ shows
+# the brand, even on the sign-in page.
+DEMO_BRANDS = {
+    NORTHWIND: {
+        "display_name": "Northwind Support",
+        "primary_color": "#14532d",
+        "host": "northwind.localhost",
+    }
+}
 
 
 def seed_brands() -> int:

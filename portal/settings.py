@@ -36,7 +36,7 @@ if DEBUG or TESTING:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-key-only-for-debug-demo-and-tests")
 else:
     SECRET_KEY = env_str("SECRET_KEY")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", ".localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default):

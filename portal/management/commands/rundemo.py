@@ -7,6 +7,7 @@ WARNING, and the web server's start-up chatter and successful requests are left 
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
@@ -26,10 +27,11 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from cases.models import Case, CaseEvent, EventKind
-from contracts.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from contracts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_login_rows
 from mail.models import OutboxMessage
 from mail.services.history import HISTORY_HEADER
 from portal.celery import app as celery_app
+from portal.models import Brand
 
 # How long the banner waits for the web server and the worker to start.
 STARTUP_TIMEOUT = 30.0
@@ -135,20 +137,35 @@ class Command(BaseCommand):
         out(self.style.SUCCESS(f"CONNECT Portal demo: http://{addr}/"))
         out(f"  login page:  http://{addr}/accounts/login/")
         out(f"  staff admin: http://{addr}/admin/")
+        for name, url in branded_urls(addr):
+            out(f"  {name}, a partner's branded portal: {url}")
         out(f"  password for every login: {DEMO_PASSWORD}")
-        for login in DEMO_LOGINS:
-            role = (
-                "superuser"
-                if login.superuser
-                else (login.staff_role.label_en if login.staff_role else "portal admin")
-            )
-            out(f"    {login.email:<24} {role}")
-        out(f"  staff TOTP secret (add to an authenticator app): {DEMO_TOTP_SECRET}")
+        for email, organization, role in demo_login_rows():
+            out(f"    {email:<30} {organization}: {role}")
+        out("  try first: distributor@demo.test (a partner's admin), then agent@demo.test (staff)")
+        out(f"  staff TOTP code: run `DEBUG=true {_python()} manage.py totp` in another terminal")
+        out(f"    (or add the secret {DEMO_TOTP_SECRET} to an authenticator app)")
         out(f"  emails are written to {settings.VAR_DIR / 'mail'}/ and listed in the admin outbox")
         out("  (the seeded history's emails are listed there as recorded, not sent)")
         out("  below: one summary a minute, and any warning or error")
         out("  Ctrl-C stops the server, the worker and beat.")
         out("")
+
+
+def _python() -> str:
+    """Return this Python as a command to type here: relative when under this directory."""
+    try:
+        path = os.path.relpath(sys.executable)
+    except ValueError:  # another drive, on Windows
+        return sys.executable
+    return sys.executable if path.startswith("..") else path
+
+
+def branded_urls(addr: str) -> list[tuple[str, str]]:
+    """Return (brand name, URL) of each brand whose host reaches this server, *.localhost."""
+    port = addr.rpartition(":")[2]
+    brands = Brand.objects.filter(host__iendswith=".localhost").order_by("host")
+    return [(brand.display_name, f"http://{brand.host}:{port}/") for brand in brands]
 
 
 def _start(addr: str, *, log_to: IO[str]) -> list[subprocess.Popen]:
