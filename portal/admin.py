@@ -20,12 +20,17 @@ class BrandAdmin(admin.ModelAdmin):
     list_filter = ["is_default"]
     search_fields = ["display_name", "host", "organization__name"]
     list_select_related = ["organization"]
-    readonly_fields = ["text_colours", "updated_at"]
+    readonly_fields = ["text_colours", "updated_at", "updated_by"]
     fieldsets = [
         (None, {"fields": ["display_name", "organization", "is_default", "host"]}),
         (_("Look"), {"fields": ["logo", "primary_color", "accent_color", "text_colours"]}),
-        (None, {"fields": ["updated_at"]}),
+        (None, {"fields": ["updated_at", "updated_by"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Brand, form, change: bool) -> None:
+        # A staff edit is the latest change, as a portal admin's is on /branding/.
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("text colours chosen"))
     def text_colours(self, brand: Brand) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 TEXT_LIGHT = "#ffffff"
@@ -41,3 +43,42 @@ def readable_text_colour(background: str) -> str | None:
     """Return the text colour for the background, or None when neither reaches WCAG AA."""
     text, ratio = best_text_colour(background)
     return text if ratio >= MIN_CONTRAST else None
+
+
+@dataclass(frozen=True)
+class ContrastCheck:
+    """How readable the chosen text colour is on a background, as the brand page shows it."""
+
+    background: str
+    text: str
+    # Rounded down to one decimal, so the figure shown never reads as passing when it does not.
+    ratio: float
+    passes: bool
+
+    @property
+    def text_is_light(self) -> bool:
+        return self.text == TEXT_LIGHT
+
+
+def contrast_check(background: str) -> ContrastCheck:
+    """Return the best text colour on a #RRGGBB background, its ratio and the WCAG AA verdict."""
+    text, ratio = best_text_colour(background)
+    passes = ratio >= MIN_CONTRAST
+    # The epsilon undoes float error (4.6 * 10 == 45.99...); a failing figure stays below 4.5.
+    shown = math.floor(ratio * 10 + 1e-9) / 10
+    return ContrastCheck(
+        background=background.lower(),
+        text=text,
+        ratio=shown if passes else min(shown, MIN_CONTRAST - 0.1),
+        passes=passes,
+    )
+
+
+def colour_variables(primary: str, accent: str) -> dict[str, str]:
+    """Return the CSS custom properties of a brand's colours and of the text chosen on them."""
+    return {
+        "--brand": primary.lower(),
+        "--brand-contrast": best_text_colour(primary)[0],
+        "--accent": accent.lower(),
+        "--accent-contrast": best_text_colour(accent)[0],
+    }

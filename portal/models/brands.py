@@ -6,6 +6,7 @@ import re
 import uuid
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -153,6 +154,16 @@ class Brand(models.Model):
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Who saved the brand last: an organisation admin on the brand page, or staff in the admin.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("brand")

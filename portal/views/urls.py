@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.views import brand, contact, profile, releases, sites, team
+from portal.views import brand, brand_edit, contact, profile, releases, sites, team
 
 app_name = "portal"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("profile/tokens/", profile.api_tokens, name="api_tokens"),
     path("profile/tokens/<int:pk>/revoke/", profile.api_token_revoke, name="api_token_revoke"),
     path("contact/", contact.contact, name="contact"),
+    path("branding/", brand_edit.brand_edit, name="brand_edit"),
+    path("branding/preview/", brand_edit.brand_preview, name="brand_preview"),
+    path("brand/preview/colours.css", brand.brand_preview_css, name="brand_preview_css"),
     path("brand/<slug:checksum>.css", brand.brand_css, name="brand_css"),
     path("brand/logo/<str:name>", brand.brand_logo, name="brand_logo"),
 ]
