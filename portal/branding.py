@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from functools import lru_cache
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -17,9 +18,10 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest
 from django.http.request import split_domain_port
+from django.urls import reverse
 
 from mail.services.rendering import MailBrand
-from portal.colours import best_text_colour
+from portal.colours import MIN_CONTRAST, TEXT_DARK, TEXT_LIGHT, best_text_colour, contrast_ratio
 from portal.models import Brand
 from portal.permissions import membership_for
 
@@ -122,25 +124,49 @@ def email_brand(message) -> MailBrand:
     """Return the brand an email's recipient knows: their organisation's or partner's, else ours.
 
     Named by settings.MAIL_BRAND, so the outbox renders every email in its reader's brand.
+    Staff belong to no organisation, so their emails keep the default brand.
     """
     user = message.recipient if message.recipient_id else None
     brand = brand_resolve(
         host="", organization_id=brand_organization_id(user) if user is not None else None
     )
+    base = brand_base_url(brand)
+    logo = brand_logo_path(brand)
     return MailBrand(
         name=brand.display_name,
         color=brand.primary_color,
-        site_url=brand_base_url(brand),
+        text_color=best_text_colour(brand.primary_color)[0],
+        link_color=brand_link_colour(brand.primary_color),
+        # Absolute and served by the portal, not attached: mail clients fetch it like a page's.
+        logo_url=f"{base}{logo}" if logo else "",
+        site_url=base,
         subject_prefix=not brand.is_default,
     )
 
 
+def brand_logo_path(brand: Brand) -> str:
+    """Return the path of the brand's logo on the portal, or "" when it has none."""
+    if not brand.logo:
+        return ""
+    return reverse("portal:brand_logo", kwargs={"name": PurePosixPath(brand.logo.name).name})
+
+
+def brand_link_colour(primary: str) -> str:
+    """Return the colour of links on an email's white page: the brand's, if readable there."""
+    return primary if contrast_ratio(primary, TEXT_LIGHT) >= MIN_CONTRAST else TEXT_DARK
+
+
 def brand_base_url(brand: Brand) -> str:
-    """Return the portal address for links in emails: the brand's own host when it has one."""
+    """Return the portal address for links in emails: the brand's own host when it has one.
+
+    A brand's host is served by the same deployment as SITE_URL, so it keeps SITE_URL's
+    scheme and port (the demo's northwind.localhost:8000 beside 127.0.0.1:8000).
+    """
     if not brand.host:
         return settings.SITE_URL.rstrip("/")
-    scheme = urlsplit(settings.SITE_URL).scheme or "https"
-    return f"{scheme}://{brand.host}"
+    site = urlsplit(settings.SITE_URL)
+    port = f":{site.port}" if site.port else ""
+    return f"{site.scheme or 'https'}://{brand.host}{port}"
 
 
 @lru_cache(maxsize=512)

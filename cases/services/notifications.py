@@ -1,12 +1,19 @@
-"""Case emails through the outbox: in each recipient's language, times in their time zone."""
+"""Case emails through the outbox: in each recipient's language, times in their time zone.
+
+An email that asks the customer to act carries the path of the exact portal page (the case
+page, at the section of the form: `#information`, `#reopen`, `#reply`, the ids of
+portal/cases/detail.html) as `action_path`; the outbox makes it absolute on the recipient's
+brand host or SITE_URL when it renders. A deadline reads in the recipient's zone and language.
+"""
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.utils import formats, translation
+from django.urls import reverse
+from django.utils import dateformat, formats, translation
 from django.utils.translation import gettext
 
 from cases.models import Case, CaseEvent, EscalationLevel, Exclusion
@@ -59,6 +66,29 @@ def local_time_text(instant: datetime | None, user: User) -> str:
     return f"{formats.date_format(instant.astimezone(zone), 'DATETIME_FORMAT')} ({zone.key})"
 
 
+def deadline_text(instant: datetime, user: User) -> str:
+    """Return a deadline in the user's zone and language, saying it is their time and zone."""
+    zone = _zone(user)
+    # Translators: a format of Django's date filter for a deadline in an email; "D j M Y, H:i"
+    # reads "Tue 17 Mar 2026, 09:00". See
+    # https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date
+    when = dateformat.format(instant.astimezone(zone), gettext("D j M Y, H:i"))
+    return gettext("%(when)s (your time, %(zone)s)") % {"when": when, "zone": zone.key}
+
+
+def case_path(case: Case, section: str = "") -> str:
+    """Return the path of the case's portal page, at one of its sections ("information")."""
+    path = reverse("cases:detail", kwargs={"number": case.number})
+    return f"{path}#{section}" if section else path
+
+
+def case_reopen_until(case: Case) -> datetime | None:
+    """Return until when the customer may reopen the resolved case (the policy's window)."""
+    if case.resolved_at is None:
+        return None
+    return case.resolved_at + timedelta(days=case.policy_version.reopen_window_days)
+
+
 def hours_text(minutes: int) -> str:
     """Return support minutes as hours in the active language ("2.5", "2,5", "8")."""
     hours = minutes / 60
@@ -96,7 +126,7 @@ def _enqueue(
                 "number": case.number,
                 "title": case.title,
                 "event_at": local_time_text(event.at, user),
-                "case_path": f"/cases/{case.number}/",
+                "case_path": case_path(case),
                 **build(user),
             }
         outbox_enqueue(
@@ -125,6 +155,7 @@ def case_email_received(case: Case, event: CaseEvent, promise: CasePromise) -> i
             "resolution_due": local_time_text(promise.resolution_due, user),
             "support_opening": promise_opening_text(promise),
             "site": str(case.site),
+            "action_path": case_path(case),
         }
 
     recipients = case_customer_recipients(case)
@@ -140,28 +171,32 @@ def case_email_reply(case: Case, event: CaseEvent) -> int:
         event,
         case_customer_recipients(case),
         "case_reply",
-        lambda user: {"body": event.body},
+        lambda user: {"body": event.body, "action_path": case_path(case, "reply")},
         topic=Topic.CASES,
         automated=False,
     )
 
 
 def case_email_info_requested(case: Case, event: CaseEvent) -> int:
-    """Ask the customer for the information support needs (SLP-8)."""
+    """Ask the customer for the information support needs, linking to its form (SLP-8).
+
+    The policy sets no deadline for the answer: the resolution clock waits for it instead.
+    """
     return _enqueue(
         case,
         event,
         case_customer_recipients(case),
         "case_info_requested",
-        lambda user: {"body": event.body},
+        lambda user: {"body": event.body, "action_path": case_path(case, "information")},
         # Always sent: the resolution clock waits on the answer (SLP-8).
         automated=False,
     )
 
 
 def case_email_resolved(case: Case, event: CaseEvent) -> int:
-    """Tell the customer how the case was resolved, with its SLP-10 kind."""
+    """Tell the customer how the case was resolved (SLP-10) and until when they may reopen it."""
     kind = ResolutionKind(event.data["kind"])
+    until = case_reopen_until(case)
 
     def build(user: User) -> dict:
         return {
@@ -169,6 +204,10 @@ def case_email_resolved(case: Case, event: CaseEvent) -> int:
             "kind_label": str(resolution_kind_label(kind)),
             "body": event.body,
             "plan": event.data.get("plan", ""),
+            "action_path": case_path(case, "reopen"),
+            "reopen_until": deadline_text(until, user) if until is not None else "",
+            # A resolved case's page asks its one satisfaction question there.
+            "rating_path": case_path(case, "rating"),
         }
 
     recipients = case_customer_recipients(case)
@@ -180,7 +219,12 @@ def case_email_withdrawn(case: Case, event: CaseEvent, *, referral: str) -> int:
     reason = Exclusion(event.data["exclusion"])
 
     def build(user: User) -> dict:
-        return {"reason": str(reason.label), "body": event.body, "referral": str(referral)}
+        return {
+            "reason": str(reason.label),
+            "body": event.body,
+            "referral": str(referral),
+            "action_path": case_path(case),
+        }
 
     recipients = case_customer_recipients(case)
     return _enqueue(case, event, recipients, "case_withdrawn", build, topic=Topic.CASES)
@@ -213,6 +257,7 @@ def case_email_escalation_confirmed(case: Case, event: CaseEvent, *, by: User) -
             "level": event.data["level"],
             "level_label": str(EscalationLevel(event.data["level"]).label),
             "reason": event.body,
+            "action_path": case_path(case),
         }
 
     return _enqueue(case, event, people, "case_escalation_confirmed", build, topic=Topic.CASES)

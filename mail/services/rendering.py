@@ -23,10 +23,15 @@ from mail.services.secrets import unseal
 
 @dataclass(frozen=True)
 class MailBrand:
-    """Whose name an email carries: sender name, subject prefix, layout colour, link host."""
+    """Whose name an email carries: sender name, subject prefix, colours, logo, link host."""
 
     name: str
     color: str = ""
+    # Text on `color` (buttons) and links on the white page, both readable (WCAG AA).
+    text_color: str = ""
+    link_color: str = ""
+    # An absolute address the mail client loads, like a web page's image; "" for none.
+    logo_url: str = ""
     site_url: str = ""
     # A partner's brand names itself in the subject too; the vendor's own does not need to.
     subject_prefix: bool = False
@@ -55,6 +60,9 @@ def outbox_render(message: OutboxMessage) -> EmailMultiAlternatives:
     context = {
         "brand_name": brand.name,
         "brand_color": brand.color,
+        "brand_text_color": brand.text_color,
+        "brand_link_color": brand.link_color or brand.color,
+        "brand_logo_url": brand.logo_url,
         **unseal(message.context),
         "site_url": brand.site_url or settings.SITE_URL,
         "LANGUAGE_CODE": message.language,

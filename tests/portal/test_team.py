@@ -158,7 +158,7 @@ def test_an_invitation_link_uses_the_brand_host_of_the_organisation(acme, acme_a
     _invite(_client(acme_admin), "nia@acme.test")
 
     link = unseal(OutboxMessage.objects.get(template="team_invitation").context)["invite_url"]
-    assert urlsplit(link).netloc == "help.acme.example"
+    assert urlsplit(link).hostname == "help.acme.example"
 
 
 def test_an_address_of_another_organisation_is_refused_clearly(acme_admin, globex_agent):
