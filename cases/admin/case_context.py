@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.admin.case_panels import ActionButton, ActionPanel, with_query
+from cases.admin.case_rating import case_ratings
 from cases.admin.case_summary import case_badges, case_details, case_header, case_texts
 from cases.admin.page import timeline_rows
 from cases.models import Case, CaseEvent
@@ -43,6 +44,7 @@ def case_page_context(
         "case_badges": case_badges(case, now=now),
         "case_details": case_details(case),
         "case_texts": case_texts(case),
+        "case_ratings": case_ratings(case, events, zone),
         "case_timeline": timeline[::-1],
         "case_attachments": [row for row in timeline if row.attachment_url],
         "case_actions": buttons,

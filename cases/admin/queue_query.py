@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.admin import filters
 from cases.admin.saved_views import ALL_VIEW, DEFAULT_VIEW, QUEUE_VIEWS, QUEUE_VIEWS_BY_SLUG
-from cases.models import Status
+from cases.models import Status, current_rating_score
 from sla.models import Calendar, Priority
 
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -75,6 +75,9 @@ ROW_VALUES = (
     "assignee__full_name",
     "assignee__email",
     "calendar_id",
+    # The customer's rating of the current resolution, annotated by queue_page_read: an
+    # indexed look-up per row read (caserating_one_per_resolution), no query of its own.
+    "satisfaction",
 )
 # The calendar's columns its business-time engine is cached by and built from.
 CALENDAR_COLUMNS = ("name", "time_zone", "holiday_country", "holiday_subdivision", "updated_at")
@@ -285,7 +288,8 @@ def queue_page_read(cases: QuerySet, query: QueueQuery) -> QueuePage:
     """Read one page, and one case more to tell whether a next page exists (no COUNT), then
     the page's calendars: two queries (one for an empty page)."""
     start = (query.page - 1) * query.per_page
-    read = list(cases.values(*ROW_VALUES)[start : start + query.per_page + 1])
+    values = cases.annotate(satisfaction=current_rating_score()).values(*ROW_VALUES)
+    read = list(values[start : start + query.per_page + 1])
     rows = read[: query.per_page]
     ids = {row["calendar_id"] for row in rows}
     calendars = Calendar.objects.filter(pk__in=ids).only(*CALENDAR_COLUMNS) if ids else []

@@ -43,6 +43,7 @@ class QueueRow:
     priority_title: str
     status: str
     status_label: str
+    rating: SafeString
     assignee: str
     response: SafeString
     resolution: SafeString
@@ -164,6 +165,7 @@ def _badges(row: dict, now: datetime, engine: PageEngine) -> tuple[SafeString, S
         engine=engine,
         zone=zone,
         at_risk=pending or row["response_warned"],
+        compact=True,
     )
     resolution = sla_badge(
         row["resolution_state"],
@@ -172,6 +174,7 @@ def _badges(row: dict, now: datetime, engine: PageEngine) -> tuple[SafeString, S
         engine=engine,
         zone=zone,
         at_risk=pending or row["resolution_warned"],
+        compact=True,
     )
     return response.html(), resolution.html()
 
@@ -182,6 +185,18 @@ def _breached(row: dict, now: datetime) -> bool:
     recorded = ClockState.BREACHED in (row["response_state"], row["resolution_state"])
     due = row["queue_due_at"]
     return recorded or (due is not None and due <= now)
+
+
+# The customer's rating of the current resolution, before the status: no ellipsis hides it.
+_RATING = '<span class="queue-rating" role="img" aria-label="{0}" title="{0}">{1}</span> '
+_RATING_MARKS = {"good": "☺", "bad": "☹"}
+_NO_RATING = mark_safe("")
+
+
+def _rating(score: str | None, labels: dict[str, str]) -> SafeString:
+    if score not in _RATING_MARKS:
+        return _NO_RATING
+    return mark_safe(_RATING.format(html.escape(labels[f"rated_{score}"]), _RATING_MARKS[score]))
 
 
 @dataclass(frozen=True)
@@ -213,6 +228,7 @@ def queue_row(row: dict, page: _Page) -> QueueRow:
         priority_title="" if priority else labels["proposed"] % {"p": proposed},
         status=row["status"],
         status_label=labels.get(row["status"], row["status"]),
+        rating=_rating(row["satisfaction"], labels),
         assignee=row["assignee__full_name"] or row["assignee__email"] or "",
         response=response,
         resolution=resolution,
@@ -228,6 +244,8 @@ def queue_rows(page: QueuePage, *, now: datetime, change_prefix: str) -> list[Qu
     labels = {value: str(label) for value, label in Status.choices}
     labels["proposed"] = _("(%(p)s proposed)")
     labels["end_customer"] = _("%(end)s, end customer of %(partner)s")
+    labels["rated_good"] = _("Customer rating: satisfied")
+    labels["rated_bad"] = _("Customer rating: not satisfied")
     shared = _Page(now, change_prefix, timezone.get_current_timezone(), labels, _engines(page, now))
     return [queue_row(row, shared) for row in page.cases]
 
@@ -239,7 +257,7 @@ _ROW = (
     '<td class="col-title"><a href="{}" title="{}" tabindex="-1">{}</a></td>'
     '<td class="col-organization" title="{}">{}</td>'
     '<td class="col-priority">{}</td>'
-    '<td class="col-status status-{}" title="{}">{}</td>'
+    '<td class="col-status status-{}" title="{}">{}{}</td>'
     '<td class="col-assignee" title="{}">{}</td>'
     '<td class="col-response">{}</td>'
     '<td class="col-resolution">{}</td>'
@@ -291,6 +309,7 @@ def _row_html(row: QueueRow, *, selectable: bool, select_label: str) -> str:
         priority,
         _html(row.status),
         status_label,
+        _html(row.rating),
         status_label,
         assignee,
         assignee or "—",

@@ -1,4 +1,4 @@
-"""Models of the cases app: the case, its timeline and attachments, and the staff workspace."""
+"""Models of the cases app: cases, timeline, attachments, customer ratings, staff workspace."""
 
 from cases.models.case import (
     OPEN_STATUSES,
@@ -10,6 +10,7 @@ from cases.models.case import (
     Exclusion,
     Status,
 )
+from cases.models.satisfaction import CaseRating, Satisfaction, current_rating_score
 from cases.models.timeline import Attachment, CaseEvent, EventKind
 from cases.models.workspace import CannedReply, SavedView
 
@@ -19,12 +20,15 @@ __all__ = [
     "CannedReply",
     "Case",
     "CaseEvent",
+    "CaseRating",
     "Category",
     "Channel",
     "ClockState",
     "EscalationLevel",
     "EventKind",
     "Exclusion",
+    "Satisfaction",
     "SavedView",
     "Status",
+    "current_rating_score",
 ]

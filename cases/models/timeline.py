@@ -32,6 +32,10 @@ class EventKind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("SLA breach")
     UPDATE_REMINDER = "update_reminder", _("Status update due")
     ATTACHMENT = "attachment", _("Attachment added")
+    # The customer's rating of a resolution (cases.models.satisfaction), one kind per answer
+    # so that the timeline and the events' filter read it without a lookup.
+    RATED_GOOD = "rated_good", _("Customer rating: satisfied")
+    RATED_BAD = "rated_bad", _("Customer rating: not satisfied")
 
 
 class CaseEvent(models.Model):

@@ -19,6 +19,7 @@ from cases.services.lifecycle import (
     case_withdraw,
     exclusion_referral,
 )
+from cases.services.satisfaction import RATING_KINDS, case_may_be_rated, case_rate
 from cases.services.self_service import (
     CustomerClose,
     EscalationRule,
@@ -30,6 +31,7 @@ from cases.services.self_service import (
 from cases.transitions import TransitionRefused
 
 __all__ = [
+    "RATING_KINDS",
     "CaseNotEligible",
     "CustomerClose",
     "EscalationRefused",
@@ -48,8 +50,10 @@ __all__ = [
     "case_customer_close",
     "case_escalate",
     "case_explain",
+    "case_may_be_rated",
     "case_open",
     "case_provide_information",
+    "case_rate",
     "case_record_withdrawn",
     "case_reopen",
     "case_request_information",

@@ -4,7 +4,8 @@ Every action is a plain POST form (it works without JavaScript) answered by a re
 to the case; a refusal re-renders the page with the error next to its field. Another tenant's
 case is 404 before any role check; a viewer's POST is 403, and a viewer is shown no form.
 Marking a case solved or withdrawing it takes a confirm step: the page opened at
-/finish/?outcome=... shows what follows and asks for an optional reason.
+/finish/?outcome=... shows what follows and asks for an optional reason. A resolved case
+asks how support did (good or bad, an optional comment) until its resolution is rated.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Case
+from cases.models import Case, CaseRating
 from cases.selectors import case_get_for_user
 from cases.services import (
     CustomerClose,
@@ -32,7 +33,9 @@ from cases.services import (
     case_comment,
     case_customer_close,
     case_escalate,
+    case_may_be_rated,
     case_provide_information,
+    case_rate,
     case_reopen,
     customer_may_solve,
     escalation_window,
@@ -46,6 +49,7 @@ from portal.forms.cases import (
     InformationForm,
     ReopenForm,
 )
+from portal.forms.satisfaction import RatingForm
 from portal.permissions import may_act_on_case
 from portal.selectors.cases import CasePage, case_page_for_user
 from portal.services.cases import case_files_attach
@@ -76,6 +80,7 @@ _FORMS = {
     "reopen": ReopenForm,
     "close": CloseForm,
     "finish": FinishForm,
+    "rating": RatingForm,
 }
 _SERVICE_FIELDS = {"file": "files"}
 _OUTCOMES = frozenset(CustomerClose)
@@ -106,6 +111,8 @@ def _render(
     page = case_page_for_user(request.user, case, may_write=may_act_on_case(request.user, case))
     escalation = escalation_window(case, page.clocks)
     offers = _offers(page, escalation)
+    rating = CaseRating.objects.for_resolution(case)
+    offers["rating"] = page.may_write and case_may_be_rated(case) and rating is None
     forms_ = {name: _form(name) for name in _FORMS}
     hidden_errors = []
     if failed is not None:
@@ -126,6 +133,7 @@ def _render(
         "may_solve": customer_may_solve(case),
         "confirm": confirm if offers["finish"] and confirm in _OUTCOMES else "",
         "hidden_errors": hidden_errors,
+        "rating": rating,
     }
     return render(request, "portal/cases/detail.html", context, status=status)
 
@@ -281,4 +289,19 @@ def case_finish_view(request: HttpRequest, number: str) -> HttpResponse:
             reason=data["reason"],
         ),
         str(_FINISHED.get(outcome, "")),
+    )
+
+
+@require_POST
+@login_required
+def case_rate_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Rate the resolution of the case: good or bad, with an optional comment."""
+    return _act(
+        request,
+        number,
+        "rating",
+        lambda case, data: case_rate(
+            case=case, by=request.user, score=data["score"], comment=data["comment"]
+        ),
+        _("Thank you for your rating."),
     )

@@ -28,4 +28,5 @@ urlpatterns = [
     path("<str:number>/reopen/", cases_detail.case_reopen_view, name="reopen"),
     path("<str:number>/close/", cases_detail.case_close_view, name="close"),
     path("<str:number>/finish/", cases_detail.case_finish_view, name="finish"),
+    path("<str:number>/rating/", cases_detail.case_rate_view, name="rate"),
 ]

@@ -212,6 +212,7 @@ def _resolved_case(world: World) -> dict:
 
 covers("cases:reopen", method="post", data={"reason": "Not fixed."})(_resolved_case)
 covers("cases:close", method="post")(_resolved_case)
+covers("cases:rate", method="post", data={"score": "good"})(_resolved_case)
 
 
 @covers("cases:filter_delete", method="post")
