@@ -14,9 +14,10 @@ from tests.portal.case_pages import NOW, case_for, case_numbers, signed_in, wait
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, open cases, their count, waiting cases, their requests, recent events,
-# expiring contracts, their sites, membership, brand, two notice banners.
-DASHBOARD_QUERIES = 13
+# Session, user, membership, brand, two notice banners; the visible organisation ids; open
+# and waiting cases with their total and latest request; latest public events; expiring
+# contracts with their sites.
+DASHBOARD_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)

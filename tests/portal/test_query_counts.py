@@ -1,8 +1,8 @@
 """Query counts of the portal pages that list things and had no pin yet (issue 6, item 6).
 
 Each page is read with a few rows, then with many, and must run the same pinned number of
-queries both times, so an N+1 cannot creep in. Pinned elsewhere: the dashboard
-(test_dashboard.py), /cases/ for a direct customer (test_case_list.py), the CSV export
+queries both times, so an N+1 cannot creep in. Pinned elsewhere: the dashboard for a
+direct customer (test_dashboard.py), /cases/ for a direct customer (test_case_list.py), the CSV export
 (test_case_export.py), /sites/ and /contracts/ (test_sites_pages.py), /releases/
 (test_releases_page.py), /team/ (test_team.py), /contact/ (test_contact.py), /updates/
 (tests/contracts/test_notices_portal.py), the API lists (tests/api/) and the admin queue
@@ -27,7 +27,7 @@ from tests.factories import (
     ReleaseFactory,
     SiteFactory,
 )
-from tests.portal.case_pages import NOW, case_for, case_numbers, signed_in
+from tests.portal.case_pages import NOW, case_for, case_numbers, signed_in, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -112,11 +112,52 @@ def test_the_partners_case_list_runs_the_same_queries_for_2_or_55_cases(
     assert _queries(client, "/cases/?page=3") == CASE_LIST_QUERIES + PAST_THE_END
 
 
+# --- /: the dashboard of a partner, with its end customers' cases ---------------------------
+
+# The visible organisations' ids, then one query each (issue 15, item 8): the open and waiting
+# cases with their total and latest information request, the latest public events, the
+# expiring contracts with their visible sites.
+DASHBOARD_QUERIES = PAGE + 4
+
+
+def _dashboard_world(partner, partner_agent, sites, releases, staff, *, count: int, first: int):
+    """Cases of the partner's end customers: open ones, some waiting, some with replies."""
+    for n in range(first, first + count):
+        case = case_for(
+            reporter=partner_agent,
+            organization=partner,
+            site=sites[n % len(sites)],
+            release=releases["2026"],
+            title=f"Case {n}",
+        )
+        if n % 3 == 0:
+            waiting(case, staff, body=f"Please send log {n}.")
+        elif n % 3 == 1:
+            services.case_comment(case=case, by=staff, body=f"Looking at it {n}.")
+
+
+def test_the_partners_dashboard_runs_the_same_queries_for_few_or_many_cases(
+    partner, partner_admin, partner_agent, served_sites, releases, staff_agent
+):
+    client = signed_in(partner_admin)
+    ContractFactory(holder=partner, sites=served_sites, end_date=NOW.date() + dt.timedelta(days=20))
+    _dashboard_world(partner, partner_agent, served_sites, releases, staff_agent, count=3, first=0)
+    few = _queries(client, "/")
+
+    _dashboard_world(partner, partner_agent, served_sites, releases, staff_agent, count=45, first=3)
+    html = client.get("/").content.decode()
+    many = _queries(client, "/")
+
+    assert "Please send log 45." in html and "Looking at it 46." in html
+    assert "INITECH-DEN" in html and "UMB-NYC" in html
+    assert few == many == DASHBOARD_QUERIES
+
+
 # --- /cases/<number>/: the timeline, the files and both clocks ----------------------------
 
-# The case with its relations, its public events with their actors and files, the policy
-# targets, and the whole timeline again for the clocks (the calendar engine is cached).
-CASE_PAGE_QUERIES = PAGE + 4
+# The case with its relations, its whole timeline with actors and files (the public events
+# for the page, all of them for the clocks), the policy targets (the calendar engine is cached).
+CASE_PAGE_QUERIES = PAGE + 3
 
 
 def _long_timeline(case, customer, staff) -> None:
