@@ -253,6 +253,10 @@ class Case(models.Model):
             # The staff queue: most urgent first (breached, then the next due instant).
             models.Index(fields=["queue_due_at", "id"], name="case_queue_due_idx"),
             models.Index(fields=["assignee", "queue_due_at"], name="case_assignee_due_idx"),
+            # The staff home's counts, read from the index alone (migration 0005).
+            models.Index(
+                fields=["status", "assignee", "queue_due_at"], name="case_status_assignee_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -211,7 +211,7 @@ def test_an_end_customer_is_shown_whom_to_ask_instead_of_the_form_slp_1(
     listing = client.get("/cases/").content.decode()
 
     assert "New cases go through Northwind" in page
-    assert "<form method=\"post\" action=\"/cases/new/\"" not in page
+    assert '<form method="post" action="/cases/new/"' not in page
     assert "New cases go through Northwind" in listing
     assert 'href="/cases/new/"' not in listing
 
