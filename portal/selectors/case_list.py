@@ -229,9 +229,14 @@ _ROW_FIELDS = (
 )
 
 
+# Past any real page, so past the last one: read as the last page. It keeps the offset a
+# database integer whatever the link says (page=99999999999999999999 must not be a 500).
+MAX_PAGE_NUMBER = 1_000_000
+
+
 def _page_number(number) -> int:
     try:
-        return max(1, int(number))
+        return min(max(1, int(number)), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         return 1
 

@@ -374,7 +374,7 @@ def test_a_french_speaking_user_works_in_french_from_the_dashboard_to_a_new_case
     page.get_by_role("navigation", name="Principal").get_by_role("link", name="Dossiers").click()
     page.wait_for_url(browsing.url("/cases/"))
     expect(page.locator("h1")).to_have_text("Dossiers")
-    expect(page.get_by_label("Rechercher par numéro ou titre")).to_be_visible()
+    expect(page.get_by_label("Rechercher", exact=True)).to_be_visible()
     expect(page.locator("#case-results")).to_contain_text("1 dossier")
 
     page.get_by_role("link", name=case.number).click()
