@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from cases import demo_texts as texts
+from cases.demo import texts
 from cases.demo.plans import _HISTORY_DAYS, _UNREAD, _story_new, _story_out_of_scope
 from cases.demo.story import _Future, _Plan, _Request, _Story
 from cases.demo.world import DEMO_DAYS, _World

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from cases import demo_texts as texts
+from cases.demo import texts
 from cases.demo.story import _Plan, _Story
 from cases.demo.world import DEMO_DAYS
 

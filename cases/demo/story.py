@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 
-from cases import demo_texts as texts
 from cases import services
+from cases.demo import texts
 from cases.demo.world import _Filer, _World
 from cases.models import Case
 from contracts.models import Patch, Release, User
