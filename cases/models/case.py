@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -265,3 +267,13 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def reopen_until(self):
+        """Return until when the customer may reopen the resolution (the policy's window).
+
+        None while the case is not resolved. The one rule for case_reopen, the resolved email
+        and the case page.
+        """
+        if self.resolved_at is None:
+            return None
+        return self.resolved_at + timedelta(days=self.policy_version.reopen_window_days)

@@ -7,7 +7,7 @@ clocks from the timeline and queues its emails in the same transaction.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -271,10 +271,6 @@ def case_resolve(
     return case
 
 
-def _reopen_deadline(case: Case) -> datetime:
-    return case.resolved_at + timedelta(days=case.policy_version.reopen_window_days)
-
-
 @transaction.atomic
 def case_reopen(*, case: Case, by: User, reason: str, at: datetime | None = None) -> Case:
     """Reopen a resolved case within the window; the resolution clock resumes where it stopped."""
@@ -288,7 +284,7 @@ def case_reopen(*, case: Case, by: User, reason: str, at: datetime | None = None
         raise TransitionRefused(
             case.status, Status.IN_PROGRESS, detail=_("Only a resolved case can be reopened.")
         )
-    deadline = _reopen_deadline(case)
+    deadline = case.reopen_until()
     if at > deadline:
         zone = ZoneInfo(case.site.time_zone)
         raise TransitionRefused(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.urls import reverse
 from django.utils import dateformat, formats, translation
@@ -80,13 +80,6 @@ def case_path(case: Case, section: str = "") -> str:
     """Return the path of the case's portal page, at one of its sections ("information")."""
     path = reverse("cases:detail", kwargs={"number": case.number})
     return f"{path}#{section}" if section else path
-
-
-def case_reopen_until(case: Case) -> datetime | None:
-    """Return until when the customer may reopen the resolved case (the policy's window)."""
-    if case.resolved_at is None:
-        return None
-    return case.resolved_at + timedelta(days=case.policy_version.reopen_window_days)
 
 
 def hours_text(minutes: int) -> str:
@@ -196,7 +189,7 @@ def case_email_info_requested(case: Case, event: CaseEvent) -> int:
 def case_email_resolved(case: Case, event: CaseEvent) -> int:
     """Tell the customer how the case was resolved (SLP-10) and until when they may reopen it."""
     kind = ResolutionKind(event.data["kind"])
-    until = case_reopen_until(case)
+    until = case.reopen_until()
 
     def build(user: User) -> dict:
         return {

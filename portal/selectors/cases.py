@@ -478,9 +478,7 @@ def case_page_for_user(user, case: Case, *, may_write: bool) -> CasePage:
     events = list(case_all_events(case))
     entries = timeline_entries([event for event in events if event.public])
     requests = [e for e in entries if e.event.kind == EventKind.INFO_REQUESTED]
-    reopen_until = None
-    if case.status == Status.RESOLVED and case.resolved_at is not None:
-        reopen_until = case.resolved_at + dt.timedelta(days=case.policy_version.reopen_window_days)
+    reopen_until = case.reopen_until() if case.status == Status.RESOLVED else None
     return CasePage(
         case=case,
         entries=entries,

@@ -116,3 +116,35 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def chromium(django_db_setup, django_db_blocker, request):
+    """The shared browser, on a test database the serialized rollback can restore.
+
+    Two things stand in its way. Playwright's sync API runs an event loop in the test thread,
+    and Django then keeps connections per async context: the connection the database was
+    serialized on (before the loop) is no longer the tests' one. And a transactional test
+    without serialized rollback, run before this module, leaves the rows post_migrate made
+    again (the staff groups) under new keys, which the restore would collide with.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+    browser = request.getfixturevalue("browser")
+    aliases = [alias for alias, contents in serialized.items() if contents is not None]
+    with django_db_blocker.unblock():
+        for alias in aliases:
+            connections[alias]._test_serialized_contents = serialized[alias]
+            # Empty, as a serialized test leaves it: each test's setup restores every row.
+            call_command(
+                "flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0
+            )
+    yield browser
+    # The database stays as any serialized test leaves it (empty). The loop's own
+    # connections, left open, would keep the test database from being dropped at the end.
+    connections.close_all()

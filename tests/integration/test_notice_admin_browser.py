@@ -9,15 +9,13 @@ A failing test leaves a screenshot of its page in var/ci/screenshots/.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from mail.models import OutboxMessage
 from notices.models import NoticeDelivery, UpdateNotice
-from tests.conftest import STAFF_TOTP_SECRET
+from tests.integration.staff_sign_in import sign_in_staff
 from tests.notices.cast import contact, notice, runs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,14 +24,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "ci" / "screenshots"
 # Long enough for a slow CI machine, short enough that a broken page fails fast.
 WAIT_MS = 10_000
 ADMIN = "/admin/notices/updatenotice/"
-
-
-def _totp_code() -> str:
-    """Return the code an authenticator app shows, never one about to expire."""
-    # allauth accepts the current 30-second window only: wait out its last seconds.
-    if time.time() % 30 > 27:
-        time.sleep(30 - time.time() % 30 + 0.1)
-    return format_hotp_value(hotp_value(STAFF_TOTP_SECRET, int(time.time()) // 30))
 
 
 @pytest.fixture
@@ -53,19 +43,6 @@ def page(browser, request):
             context.pages[0].screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     finally:
         context.close()
-
-
-def sign_in_staff(page, base_url: str, user, password: str, next_path: str) -> None:
-    """Sign the staff member in through the login page and the authenticator step."""
-    TOTP.activate(user, STAFF_TOTP_SECRET)
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{base_url}/accounts/2fa/authenticate/")
-    page.fill("input[name=code]", _totp_code())
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{base_url}{next_path}")
 
 
 @pytest.fixture

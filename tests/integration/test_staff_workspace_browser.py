@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
 
 from cases import services
 from cases.models import Case, EventKind, Status
-from tests.conftest import STAFF_TOTP_SECRET
+from tests.integration.staff_sign_in import sign_in_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,43 +53,6 @@ VIEWPORTS = [
 ]
 
 
-def _totp_code() -> str:
-    """Return the code an authenticator app shows, never one about to expire."""
-    # allauth accepts the current 30-second window only: wait out its last seconds.
-    if time.time() % 30 > 27:
-        time.sleep(30 - time.time() % 30 + 0.1)
-    return format_hotp_value(hotp_value(STAFF_TOTP_SECRET, int(time.time()) // 30))
-
-
-@pytest.fixture(scope="module")
-def chromium(django_db_setup, django_db_blocker, request):
-    """The shared browser, on a test database the serialized rollback can restore.
-
-    As in test_portal_journeys: Playwright's event loop gives Django other connections than
-    the one the database was serialized on, and a transactional test run before this module
-    may have made the post_migrate rows again under new keys. So hand the serialized contents
-    to every connection and start empty, as a serialized test leaves the database.
-    """
-    from django.core.management import call_command
-    from django.db import connections
-
-    serialized = {
-        alias: getattr(connections[alias], "_test_serialized_contents", None)
-        for alias in connections
-    }
-    browser = request.getfixturevalue("browser")
-    aliases = [alias for alias, contents in serialized.items() if contents is not None]
-    with django_db_blocker.unblock():
-        for alias in aliases:
-            connections[alias]._test_serialized_contents = serialized[alias]
-            call_command(
-                "flush", database=alias, interactive=False, inhibit_post_migrate=True, verbosity=0
-            )
-    yield browser
-    # The loop's own connections, left open, would keep the test database from being dropped.
-    connections.close_all()
-
-
 @pytest.fixture
 def page(chromium, request):
     """A fresh page at the viewport the test is parametrized with; screenshot it on failure."""
@@ -110,19 +71,6 @@ def page(chromium, request):
             context.pages[0].screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     finally:
         context.close()
-
-
-def sign_in_staff(page, base_url: str, user, password: str, next_path: str) -> None:
-    """Sign the staff member in through the login page and the authenticator step."""
-    TOTP.activate(user, STAFF_TOTP_SECRET)
-    page.goto(f"{base_url}/accounts/login/?next={next_path}")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{base_url}/accounts/2fa/authenticate/")
-    page.fill("input[name=code]", _totp_code())
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{base_url}{next_path}")
 
 
 @pytest.fixture
