@@ -48,7 +48,13 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The helpers the staff benchmark measures with: same warm-up, turns, counting and table.
-from staff_pages import REQUESTS, WARM_UP, _counted, _reachable, _timed, _warm
+from staff_pages import (
+    _counted,
+    _reachable,
+    _timed,
+    _warm,
+    summary_print,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/connect_bench_portal"
 SCALES = (1_000, 10_000, 100_000)
@@ -60,8 +66,6 @@ TARGETS = {
     "case, 3 comments": (10, 15, None),
     "case, 6 comments": (10, 15, None),
 }
-TARGET_SCALE = 10_000
-GROWTH_MAX = 1.3
 CASE_LINK = re.compile(rb'href="/cases/(C-\d+)/')
 
 
@@ -87,7 +91,12 @@ def main() -> None:
                 # Django is set up once per process: each database and scale gets its own.
                 subprocess.run([sys.executable, __file__, "--run"], env=env, check=True)
         rows = [json.loads(line) for line in results.read_text().splitlines()]
-    summary_print(rows)
+    summary_print(
+        rows,
+        title="Portal pages",
+        seeded_label="Visible cases (half of those seeded). Seeding or reuse",
+        targets=TARGETS,
+    )
 
 
 def _arguments(args: list[str]) -> tuple[tuple[int, ...], bool, bool]:
@@ -316,69 +325,6 @@ def measure(admin) -> list[dict]:
 
 
 # --- the table ------------------------------------------------------------------------------
-
-
-def summary_print(rows: list[dict]) -> None:
-    """Print one table: each page and scale on both databases, targets and growth beside."""
-    vendors = [v for v in ("sqlite", "postgresql") if any(r["vendor"] == v for r in rows)]
-    figures = {(r["vendor"], r["scale"], r["page"]): r for r in rows}
-    scales = sorted({r["scale"] for r in rows})
-    seeded = ", ".join(
-        f"{v} {s:,}: {next(r['seeded_s'] for r in rows if (r['vendor'], r['scale']) == (v, s))} s"
-        for v in vendors
-        for s in scales
-    )
-    print(f"\nPortal pages: median / p95 ms, queries; {REQUESTS} requests after {WARM_UP}")
-    print(f"Visible cases (half of those seeded). Seeding or reuse: {seeded}")
-    # The figures are wall times: on a shared machine, say how busy it was.
-    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(f"Load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
-    header = "".join(f" | {v:<26}" for v in vendors)
-    print(f"{'page':<18} {'cases':>8}{header} | target")
-    for page in TARGETS:
-        for scale in scales:
-            cells = "".join(f" | {_cell(figures.get((v, scale, page))):<26}" for v in vendors)
-            note = _note(figures, vendors, page, scale)
-            print(f"{page:<18} {scale:>8,}{cells} | {note}")
-
-
-def _cell(row: dict | None) -> str:
-    if row is None:
-        return "-"
-    if "error" in row:
-        return "failed"
-    return f"{row['median']:6.1f} / {row['p95']:6.1f}  {row['queries']:>3} q"
-
-
-def _note(figures: dict, vendors: list[str], page: str, scale: int) -> str:
-    """Return the target at 10,000 cases, or the growth to 100,000, with each verdict."""
-    sqlite_ms, pg_ms, queries = TARGETS[page]
-    limits = {"sqlite": sqlite_ms, "postgresql": pg_ms}
-    if scale == TARGET_SCALE:
-        parts = []
-        for vendor in vendors:
-            row = figures.get((vendor, scale, page))
-            ok = row is not None and "error" not in row and row["median"] <= limits[vendor]
-            if ok and queries is not None:
-                ok = row["queries"] <= queries
-            parts.append(f"{vendor} {'ok' if ok else 'OVER'}")
-        wanted = f"<= {sqlite_ms} ms SQLite, <= {pg_ms} ms PostgreSQL"
-        wanted += f", <= {queries} q" if queries is not None else ""
-        return f"{wanted}: {', '.join(parts)}"
-    if scale > TARGET_SCALE:
-        parts = []
-        for vendor in vendors:
-            base, row = (
-                figures.get((vendor, TARGET_SCALE, page)),
-                figures.get((vendor, scale, page)),
-            )
-            if base is None or row is None or "error" in base or "error" in row:
-                parts.append(f"{vendor} -")
-                continue
-            ratio = row["median"] / base["median"]
-            parts.append(f"{vendor} x{ratio:.2f} {'ok' if ratio <= GROWTH_MAX else 'OVER'}")
-        return f"growth from {TARGET_SCALE:,} <= x{GROWTH_MAX}: {', '.join(parts)}"
-    return ""
 
 
 if __name__ == "__main__":

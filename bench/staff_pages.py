@@ -87,7 +87,7 @@ def main() -> None:
                     subprocess.run([sys.executable, __file__, "--seed"], env=env, check=True)
                     subprocess.run([sys.executable, __file__, "--measure"], env=env, check=True)
         rows = [json.loads(line) for line in results.read_text().splitlines()]
-    summary_print(rows)
+    summary_print(rows, title="Staff pages", seeded_label="Seeding", targets=TARGETS)
 
 
 def _arguments(args: list[str]) -> tuple[tuple[int, ...], bool]:
@@ -305,8 +305,12 @@ def _counted(client, url: str) -> tuple[list[dict], object]:
     return captured.captured_queries, response
 
 
-def summary_print(rows: list[dict]) -> None:
-    """Print one table: each page and scale on both databases, targets and growth beside."""
+def summary_print(rows: list[dict], *, title: str, seeded_label: str, targets: dict) -> None:
+    """Print one table: each page and scale on both databases, targets and growth beside.
+
+    Shared by bench/portal_pages.py: `targets` maps each page to its (SQLite ms, PostgreSQL
+    ms, queries or None) at TARGET_SCALE cases.
+    """
     vendors = [v for v in ("sqlite", "postgresql") if any(r["vendor"] == v for r in rows)]
     figures = {(r["vendor"], r["scale"], r["page"]): r for r in rows}
     scales = sorted({r["scale"] for r in rows})
@@ -315,17 +319,17 @@ def summary_print(rows: list[dict]) -> None:
         for v in vendors
         for s in scales
     )
-    print(f"\nStaff pages: median / p95 ms, queries; {REQUESTS} requests after {WARM_UP}")
-    print(f"Seeding: {seeded}")
+    print(f"\n{title}: median / p95 ms, queries; {REQUESTS} requests after {WARM_UP}")
+    print(f"{seeded_label}: {seeded}")
     # The figures are wall times: on a shared machine, say how busy it was.
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"Load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
     header = "".join(f" | {v:<26}" for v in vendors)
     print(f"{'page':<18} {'cases':>8}{header} | target")
-    for page in TARGETS:
+    for page in targets:
         for scale in scales:
             cells = "".join(f" | {_cell(figures.get((v, scale, page))):<26}" for v in vendors)
-            note = _note(figures, vendors, page, scale)
+            note = _note(figures, vendors, page, scale, targets[page])
             print(f"{page:<18} {scale:>8,}{cells} | {note}")
 
 
@@ -337,9 +341,9 @@ def _cell(row: dict | None) -> str:
     return f"{row['median']:6.1f} / {row['p95']:6.1f}  {row['queries']:>3} q"
 
 
-def _note(figures: dict, vendors: list[str], page: str, scale: int) -> str:
+def _note(figures: dict, vendors: list[str], page: str, scale: int, target: tuple) -> str:
     """Return the target at 10,000 cases, or the growth to 100,000, with each verdict."""
-    sqlite_ms, pg_ms, queries = TARGETS[page]
+    sqlite_ms, pg_ms, queries = target
     limits = {"sqlite": sqlite_ms, "postgresql": pg_ms}
     if scale == TARGET_SCALE:
         parts = []
